@@ -1,0 +1,227 @@
+from django.conf import settings
+from django.db import models
+from django.db.models.functions import Lower
+
+
+class Article(models.Model):
+    """One bibliographic record, stored once however many reviews and relations point at it.
+
+    Lists that are read whole with the article (authors, MeSH, keywords, types, abstract sections)
+    are JSON; they are never joined on, and keeping them inline spares a million-row table a join
+    per author.
+    """
+
+    pmid = models.PositiveIntegerField("PMID", null=True, blank=True, unique=True)
+    doi = models.CharField("DOI", max_length=255, blank=True, default="")
+    pmcid = models.CharField("PMCID", max_length=20, blank=True, default="", db_index=True)
+    title = models.TextField(blank=True, default="", help_text="Sanitised HTML: only i, b, u, sup and sub.")
+    abstract = models.JSONField(
+        blank=True,
+        default=list,
+        help_text='Sections in order: [{"label", "category", "text"}]; text is sanitised HTML.',
+    )
+    journal_title = models.CharField(max_length=500, blank=True, default="")
+    journal_iso = models.CharField("journal (ISO)", max_length=255, blank=True, default="")
+    volume = models.CharField(max_length=50, blank=True, default="")
+    issue = models.CharField(max_length=50, blank=True, default="")
+    pages = models.CharField(max_length=100, blank=True, default="")
+    pub_year = models.PositiveSmallIntegerField("year", null=True, blank=True, db_index=True)
+    pub_month = models.PositiveSmallIntegerField("month", null=True, blank=True)
+    pub_day = models.PositiveSmallIntegerField("day", null=True, blank=True)
+    pub_date_text = models.CharField(
+        "date as printed", max_length=100, blank=True, default="", help_text="NCBI's MedlineDate or Season text."
+    )
+    authors = models.JSONField(
+        blank=True,
+        default=list,
+        help_text='In order: [{"last_name", "fore_name", "initials", "collective_name", "affiliations", "orcid"}].',
+    )
+    publication_types = models.JSONField(blank=True, default=list)
+    mesh_headings = models.JSONField(blank=True, default=list)
+    keywords = models.JSONField(blank=True, default=list)
+    language = models.CharField(max_length=20, blank=True, default="")
+    is_retracted = models.BooleanField(
+        default=False, db_index=True, help_text="Kept in step with the notices by the sync, for cheap filtering."
+    )
+    synced_at = models.DateTimeField("last synced", null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-pub_year", "pmid"]
+        constraints = [
+            models.UniqueConstraint(Lower("doi"), condition=~models.Q(doi=""), name="article_doi_unique_ci"),
+            models.CheckConstraint(
+                condition=models.Q(pub_month__isnull=True) | models.Q(pub_month__gte=1, pub_month__lte=12),
+                name="article_pub_month_range",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(pub_day__isnull=True) | models.Q(pub_day__gte=1, pub_day__lte=31),
+                name="article_pub_day_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        label = f"PMID {self.pmid}" if self.pmid else (self.doi or f"article {self.pk}")
+        return f"{label}: {self.plain_title[:80]}"
+
+    @property
+    def plain_title(self) -> str:
+        from django.utils.html import strip_tags
+
+        return strip_tags(self.title)
+
+    @property
+    def author_names(self) -> list[str]:
+        return [author_display_name(a) for a in self.authors]
+
+    @property
+    def pubmed_url(self) -> str:
+        return f"https://pubmed.ncbi.nlm.nih.gov/{self.pmid}/" if self.pmid else ""
+
+    @property
+    def doi_url(self) -> str:
+        return f"https://doi.org/{self.doi}" if self.doi else ""
+
+    @property
+    def pmc_url(self) -> str:
+        return f"https://www.ncbi.nlm.nih.gov/pmc/articles/{self.pmcid}/" if self.pmcid else ""
+
+    @property
+    def citation_line(self) -> str:
+        """Journal. Year;Volume(Issue):Pages — the way PubMed prints a source."""
+        source = self.journal_iso or self.journal_title
+        date = str(self.pub_year or "") if not self.pub_date_text else self.pub_date_text
+        if self.pub_year and self.pub_date_text and str(self.pub_year) not in self.pub_date_text:
+            date = f"{self.pub_year} {self.pub_date_text}"
+        line = f"{source}. {date}".strip(". ")
+        if self.volume:
+            line += f";{self.volume}"
+            if self.issue:
+                line += f"({self.issue})"
+        if self.pages:
+            line += f":{self.pages}"
+        return line
+
+
+def author_display_name(author: dict) -> str:
+    """ "Hanahan D" for a person, the name itself for a group."""
+    if author.get("collective_name"):
+        return author["collective_name"]
+    return " ".join(part for part in (author.get("last_name", ""), author.get("initials", "")) if part)
+
+
+class NoticeKind(models.TextChoices):
+    RETRACTION_IN = "retraction_in", "Retracted in"
+    RETRACTION_OF = "retraction_of", "Retraction of"
+    ERRATUM_IN = "erratum_in", "Erratum in"
+    ERRATUM_FOR = "erratum_for", "Erratum for"
+    EXPRESSION_OF_CONCERN_IN = "expression_of_concern_in", "Expression of concern in"
+    EXPRESSION_OF_CONCERN_FOR = "expression_of_concern_for", "Expression of concern for"
+    UPDATE_IN = "update_in", "Updated in"
+    UPDATE_OF = "update_of", "Update of"
+    REPUBLISHED_IN = "republished_in", "Republished in"
+    REPUBLISHED_FROM = "republished_from", "Republished from"
+
+
+class ArticleNotice(models.Model):
+    """A retraction, erratum, expression of concern or update linked to an article (PubMed CommentsCorrections)."""
+
+    Kind = NoticeKind
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="notices")
+    kind = models.CharField(max_length=32, choices=NoticeKind.choices)
+    notice_pmid = models.PositiveIntegerField("notice PMID", null=True, blank=True)
+    source = models.CharField(max_length=500, blank=True, default="")
+    first_seen_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["article", "kind", "notice_pmid", "source"], name="notice_unique"),
+            models.CheckConstraint(condition=models.Q(kind__in=NoticeKind.values), name="notice_kind_valid"),
+        ]
+        indexes = [models.Index(fields=["kind", "first_seen_at"], name="notice_kind_seen_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.notice_pmid or self.source}"
+
+
+class Review(models.Model):
+    """An article the portal curates, with its citation network."""
+
+    article = models.OneToOneField(Article, on_delete=models.PROTECT, related_name="review")
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return str(self.article)
+
+    @property
+    def pmid(self) -> int | None:
+        return self.article.pmid
+
+
+class Citation(models.Model):
+    """A link between a review and an article: one of its references, a paper citing it, or a similar paper.
+
+    A reference NCBI cannot resolve keeps its printed text and identifiers with no article.
+    """
+
+    class Relation(models.TextChoices):
+        REFERENCE = "reference", "Reference"
+        CITED_BY = "cited_by", "Cited by"
+        SIMILAR = "similar", "Similar"
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="citations")
+    article = models.ForeignKey(Article, null=True, blank=True, on_delete=models.PROTECT, related_name="citations")
+    relation = models.CharField(max_length=16, choices=Relation.choices)
+    position = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Number in the review's own reference list (references only)."
+    )
+    citation_text = models.TextField(blank=True, default="", help_text="The reference as the review prints it.")
+    cited_pmid = models.PositiveIntegerField("PMID as cited", null=True, blank=True)
+    cited_doi = models.CharField("DOI as cited", max_length=255, blank=True, default="")
+    cited_pmcid = models.CharField("PMCID as cited", max_length=20, blank=True, default="")
+    score = models.FloatField(null=True, blank=True, help_text="PubMed's similarity score (similar only).")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["review", "relation", "position", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["review", "relation", "article"],
+                condition=models.Q(article__isnull=False),
+                name="citation_unique_article_per_relation",
+            ),
+            models.UniqueConstraint(
+                fields=["review", "position"],
+                condition=models.Q(relation="reference"),
+                name="citation_unique_reference_position",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(relation__in=["reference", "cited_by", "similar"]), name="citation_relation_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(relation="reference", position__isnull=False)
+                | (~models.Q(relation="reference") & models.Q(position__isnull=True)),
+                name="citation_position_iff_reference",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(article__isnull=False) | models.Q(relation="reference"),
+                name="citation_unresolved_only_reference",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["review", "relation", "position"], name="citation_review_rel_pos_idx"),
+            models.Index(fields=["article", "relation"], name="citation_article_rel_idx"),
+        ]
+
+    def __str__(self) -> str:
+        where = f"#{self.position}" if self.position else self.get_relation_display()
+        return f"{where} of review {self.review_id}: {self.article or self.citation_text[:60]}"

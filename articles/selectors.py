@@ -1,0 +1,41 @@
+"""Reads of articles, reviews and citations, shaped for pages and the API without N+1 queries."""
+
+from django.db.models import Count, Q, QuerySet
+
+from .models import Article, Citation, Review
+
+
+def review_list() -> QuerySet[Review]:
+    relation = Citation.Relation
+    return (
+        Review.objects.select_related("article")
+        .annotate(
+            reference_count=Count("citations", filter=Q(citations__relation=relation.REFERENCE)),
+            cited_by_count=Count("citations", filter=Q(citations__relation=relation.CITED_BY)),
+            similar_count=Count("citations", filter=Q(citations__relation=relation.SIMILAR)),
+            unresolved_count=Count(
+                "citations", filter=Q(citations__relation=relation.REFERENCE, citations__article__isnull=True)
+            ),
+        )
+        .order_by("created_at", "pk")
+    )
+
+
+def review_get(*, pmid: int) -> Review | None:
+    return review_list().filter(article__pmid=pmid).first()
+
+
+def citation_list(*, review: Review, relation: str | None = None) -> QuerySet[Citation]:
+    """Citations of a review: references in the review's order, citing papers newest first, similar by score."""
+    citations = Citation.objects.filter(review=review).select_related("article")
+    if relation:
+        citations = citations.filter(relation=relation)
+    if relation == Citation.Relation.CITED_BY:
+        return citations.order_by("-article__pub_year", "-article__pmid")
+    if relation == Citation.Relation.SIMILAR:
+        return citations.order_by("-score", "-article__pub_year", "article__pmid")
+    return citations.order_by("relation", "position", "pk")
+
+
+def article_list() -> QuerySet[Article]:
+    return Article.objects.all()

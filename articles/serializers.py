@@ -1,0 +1,100 @@
+from django.urls import reverse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from .models import Article, Citation, Review
+
+
+class ArticleSerializer(serializers.ModelSerializer):
+    """An article as other tools see it: plain-text title beside the sanitised HTML one."""
+
+    title = serializers.CharField(source="plain_title", read_only=True)
+    title_html = serializers.CharField(source="title", read_only=True)
+    journal = serializers.SerializerMethodField()
+    year = serializers.IntegerField(source="pub_year", read_only=True)
+    authors = serializers.ListField(source="author_names", child=serializers.CharField(), read_only=True)
+    retracted = serializers.BooleanField(source="is_retracted", read_only=True)
+    pub_date = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Article
+        fields = [
+            "pmid", "doi", "pmcid", "title", "title_html", "journal", "journal_iso", "year", "pub_date",
+            "volume", "issue", "pages", "authors", "publication_types", "retracted", "synced_at",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_journal(self, article: Article) -> str:
+        return article.journal_title or article.journal_iso
+
+    @extend_schema_field(OpenApiTypes.OBJECT)
+    def get_pub_date(self, article: Article) -> dict:
+        return {
+            "year": article.pub_year,
+            "month": article.pub_month,
+            "day": article.pub_day,
+            "text": article.pub_date_text,
+        }
+
+
+class ArticleDetailSerializer(ArticleSerializer):
+    """Everything stored about an article, including structured abstract, authors in full, MeSH and notices."""
+
+    author_details = serializers.JSONField(source="authors", read_only=True)
+    notices = serializers.SerializerMethodField()
+
+    class Meta(ArticleSerializer.Meta):
+        fields = ArticleSerializer.Meta.fields + [
+            "abstract", "author_details", "mesh_headings", "keywords", "language", "notices",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+    @extend_schema_field(OpenApiTypes.OBJECT)
+    def get_notices(self, article: Article) -> list[dict]:
+        return [
+            {"kind": notice.kind, "pmid": notice.notice_pmid, "source": notice.source}
+            for notice in article.notices.all()
+        ]
+
+
+class CitationSerializer(serializers.ModelSerializer):
+    article = ArticleSerializer(read_only=True, allow_null=True)
+
+    class Meta:
+        model = Citation
+        fields = ["id", "relation", "position", "citation_text", "cited_pmid", "cited_doi", "score", "article"]
+        read_only_fields = fields
+
+
+class ReviewSerializer(serializers.ModelSerializer):
+    article = ArticleSerializer(read_only=True)
+    pmid = serializers.IntegerField(source="article.pmid", read_only=True)
+    title = serializers.CharField(source="article.plain_title", read_only=True)
+    counts = serializers.SerializerMethodField()
+    citations_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Review
+        fields = ["pmid", "title", "counts", "citations_url", "article", "created_at"]
+        read_only_fields = fields
+
+    @extend_schema_field(OpenApiTypes.OBJECT)
+    def get_counts(self, review: Review) -> dict:
+        return {
+            "reference": review.reference_count,
+            "cited_by": review.cited_by_count,
+            "similar": review.similar_count,
+            "unresolved_references": review.unresolved_count,
+        }
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_citations_url(self, review: Review) -> str:
+        url = reverse("api:review-citations", kwargs={"pmid": review.article.pmid})
+        request = self.context.get("request")
+        return request.build_absolute_uri(url) if request else url
+
+
+class ReviewDetailSerializer(ReviewSerializer):
+    article = ArticleDetailSerializer(read_only=True)

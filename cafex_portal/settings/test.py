@@ -1,0 +1,20 @@
+"""Test settings: the database comes from DATABASE_URL (SQLite when unset), passwords hash fast."""
+
+from .base import *  # noqa: F403
+from .base import env
+
+SECRET_KEY = "test-only-key"
+DEBUG = False
+ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+
+# Static files come straight from the app folders; collectstatic is for production only.
+STATIC_ROOT = env("DJANGO_STATIC_ROOT", default=None)
+WHITENOISE_USE_FINDERS = True
+
+# Tasks run in-process unless a test starts a real worker; REDIS_URL still reaches the rate limiter and locks.
+CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=True)

@@ -1,0 +1,1 @@
+"""Curation models: vocabulary, screening and mechanism annotations."""
