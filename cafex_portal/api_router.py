@@ -1,6 +1,6 @@
 """The one router every API viewset is registered on."""
 
-from django.urls import path
+from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
 from articles.api import ArticleViewSet, ReviewCitationList, ReviewViewSet
@@ -13,4 +13,5 @@ app_name = "api"
 urlpatterns = [
     path("reviews/<int:pmid>/citations/", ReviewCitationList.as_view(), name="review-citations"),
     *router.urls,
+    path("", include("curation.api_urls")),
 ]

@@ -28,3 +28,9 @@ def api_exception_handler(exc, context):
     if isinstance(exc, ApplicationError):
         return Response({"detail": exc.message, **exc.extra}, status=exc.status_code)
     return exception_handler(exc, context)
+
+
+class NotAllowedError(ApplicationError):
+    """The user's role does not allow this action."""
+
+    status_code = status.HTTP_403_FORBIDDEN

@@ -1,0 +1,3 @@
+"""Curation pages."""
+
+urlpatterns = []
