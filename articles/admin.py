@@ -1,8 +1,10 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.utils.html import format_html
 
 from . import selectors
-from .models import Article, ArticleNotice, Citation, Review
+from .models import Article, ArticleChange, ArticleNotice, Citation, EditorAlert, Review, SyncRun
+from .services import editor_alert_acknowledge
+from .sync import sync_run_start
 
 
 class ArticleNoticeInline(admin.TabularInline):
@@ -49,6 +51,15 @@ class ReviewAdmin(admin.ModelAdmin):
     ]
     search_fields = ["=article__pmid", "article__title"]
     raw_id_fields = ["article", "added_by"]
+    actions = ["sync_now"]
+
+    @admin.action(description="Sync selected reviews with NCBI now")
+    def sync_now(self, request, queryset):
+        for review in queryset:
+            run = sync_run_start(review=review, trigger=SyncRun.Trigger.ADMIN, user=request.user)
+            self.message_user(
+                request, f"Review PMID {review.article.pmid}: sync {run.pk} {run.get_state_display().lower()}."
+            )
 
     def get_queryset(self, request):
         return selectors.review_list()
@@ -89,3 +100,59 @@ class CitationAdmin(admin.ModelAdmin):
     @admin.display(description="citation text")
     def short_text(self, obj: Citation) -> str:
         return obj.citation_text[:80]
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Records the sync writes; people read them."""
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(SyncRun)
+class SyncRunAdmin(ReadOnlyAdmin):
+    list_display = [
+        "pk", "review", "state", "progress", "new_count", "updated_count", "unchanged_count", "unresolved_count",
+        "failed_count", "requests_made", "duration_seconds", "trigger", "started_by", "created_at",
+    ]  # fmt: skip
+    list_filter = ["state", "trigger"]
+    search_fields = ["=review__article__pmid", "message"]
+    list_select_related = ["review__article", "started_by"]
+
+    @admin.display(description="progress")
+    def progress(self, run: SyncRun) -> str:
+        return format_html(
+            '<progress max="{}" value="{}"></progress> {}/{}', run.total or 1, run.done, run.done, run.total
+        )
+
+
+@admin.register(ArticleChange)
+class ArticleChangeAdmin(ReadOnlyAdmin):
+    list_display = ["article", "fields_changed", "sync_run", "changed_at"]
+    search_fields = ["=article__pmid"]
+    list_select_related = ["article"]
+
+    @admin.display(description="fields")
+    def fields_changed(self, change: ArticleChange) -> str:
+        return ", ".join(change.changes)
+
+
+@admin.register(EditorAlert)
+class EditorAlertAdmin(admin.ModelAdmin):
+    list_display = ["message", "kind", "created_at", "acknowledged_by", "acknowledged_at"]
+    list_filter = ["kind", ("acknowledged_at", admin.EmptyFieldListFilter)]
+    search_fields = ["=article__pmid", "message"]
+    readonly_fields = ["article", "kind", "message", "sync_run", "created_at", "acknowledged_by", "acknowledged_at"]
+    list_select_related = ["acknowledged_by"]
+    actions = ["acknowledge"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    @admin.action(description="Acknowledge selected alerts")
+    def acknowledge(self, request, queryset):
+        count = editor_alert_acknowledge(alerts=queryset, user=request.user)
+        self.message_user(request, f"{count} alert(s) acknowledged.", messages.SUCCESS)

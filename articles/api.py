@@ -1,20 +1,36 @@
 from django.shortcuts import get_object_or_404
-from rest_framework import generics, viewsets
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from cafex_portal.exceptions import NotAllowedError
+from curation.roles import is_editor
 
 from . import selectors
 from .filters import ArticleFilter, CitationFilter
-from .models import Citation, Review
+from .models import Citation, Review, SyncRun
 from .serializers import (
     ArticleDetailSerializer,
     ArticleSerializer,
     CitationSerializer,
+    ReviewAddedSerializer,
+    ReviewCreateInputSerializer,
     ReviewDetailSerializer,
     ReviewSerializer,
+    SyncRunSerializer,
 )
+from .services import review_create
+from .sync import sync_run_start
+
+
+def _editor_required(request) -> None:
+    if not is_editor(request.user):
+        raise NotAllowedError("Only editors can add reviews and start syncs.")
 
 
 class ReviewViewSet(viewsets.ReadOnlyModelViewSet):
-    """Reviews the portal curates, looked up by the review's PMID."""
+    """Reviews the portal curates, looked up by the review's PMID. Editors add reviews and start syncs."""
 
     lookup_field = "article__pmid"
     lookup_url_kwarg = "pmid"
@@ -30,6 +46,29 @@ class ReviewViewSet(viewsets.ReadOnlyModelViewSet):
         review = get_object_or_404(self.get_queryset(), article__pmid=self.kwargs["pmid"])
         self.check_object_permissions(self.request, review)
         return review
+
+    @extend_schema(request=ReviewCreateInputSerializer, responses={202: ReviewAddedSerializer})
+    def create(self, request):
+        """Add a review by PMID (editors) and queue its first sync; answers 202 with the run to follow."""
+        _editor_required(request)
+        data = ReviewCreateInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        review, _ = review_create(pmid=data.validated_data["pmid"], user=request.user)
+        run = sync_run_start(review=review, trigger=SyncRun.Trigger.API, user=request.user)
+        review = selectors.review_get(pmid=review.article.pmid)
+        body = {
+            "review": ReviewSerializer(review, context={"request": request}).data,
+            "sync_run": SyncRunSerializer(run).data,
+        }
+        return Response(body, status=status.HTTP_202_ACCEPTED)
+
+    @extend_schema(request=None, responses={202: SyncRunSerializer})
+    @action(detail=True, methods=["post"])
+    def sync(self, request, pmid=None):
+        """Queue a sync of this review (editors); an already queued or running one is returned instead."""
+        _editor_required(request)
+        run = sync_run_start(review=self.get_object(), trigger=SyncRun.Trigger.API, user=request.user)
+        return Response(SyncRunSerializer(run).data, status=status.HTTP_202_ACCEPTED)
 
 
 class ReviewCitationList(generics.ListAPIView):
@@ -60,3 +99,14 @@ class ArticleViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_serializer_class(self):
         return ArticleDetailSerializer if self.action == "retrieve" else ArticleSerializer
+
+
+class SyncRunViewSet(viewsets.ReadOnlyModelViewSet):
+    """Sync runs, newest first: state, progress, counts, requests made, errors. `?review=<pmid>` filters."""
+
+    serializer_class = SyncRunSerializer
+
+    def get_queryset(self):
+        runs = SyncRun.objects.select_related("review__article", "started_by").order_by("-created_at", "-pk")
+        review = self.request.query_params.get("review")
+        return runs.filter(review__article__pmid=review) if review and review.isdigit() else runs

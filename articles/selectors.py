@@ -2,7 +2,7 @@
 
 from django.db.models import Count, Q, QuerySet
 
-from .models import Article, Citation, Review
+from .models import Article, Citation, EditorAlert, Review, SyncRun
 
 
 def review_list() -> QuerySet[Review]:
@@ -39,3 +39,17 @@ def citation_list(*, review: Review, relation: str | None = None) -> QuerySet[Ci
 
 def article_list() -> QuerySet[Article]:
     return Article.objects.all()
+
+
+def sync_run_latest(*, review: Review) -> SyncRun | None:
+    return SyncRun.objects.filter(review=review).select_related("started_by").order_by("-created_at", "-pk").first()
+
+
+def editor_alerts_open(*, review: Review) -> list[EditorAlert]:
+    """Unacknowledged alerts about papers in this review's network."""
+    return list(
+        EditorAlert.objects.filter(acknowledged_at__isnull=True, article__citations__review=review)
+        .select_related("article")
+        .distinct()
+        .order_by("-created_at")
+    )

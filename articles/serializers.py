@@ -3,7 +3,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from .models import Article, Citation, Review
+from .models import Article, Citation, Review, SyncRun
 
 
 class ArticleSerializer(serializers.ModelSerializer):
@@ -98,3 +98,41 @@ class ReviewSerializer(serializers.ModelSerializer):
 
 class ReviewDetailSerializer(ReviewSerializer):
     article = ArticleDetailSerializer(read_only=True)
+
+
+class SyncRunSerializer(serializers.ModelSerializer):
+    review_pmid = serializers.IntegerField(source="review.article.pmid", read_only=True)
+    started_by = serializers.CharField(source="started_by.get_username", default=None, read_only=True)
+    progress = serializers.SerializerMethodField()
+    counts = serializers.SerializerMethodField()
+
+    class Meta:
+        model = SyncRun
+        fields = [
+            "id", "review_pmid", "trigger", "started_by", "state", "stage", "message", "progress", "counts",
+            "requests_made", "duration_seconds", "errors", "failed_pmids", "created_at", "started_at", "finished_at",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+    @extend_schema_field(OpenApiTypes.OBJECT)
+    def get_progress(self, run: SyncRun) -> dict:
+        return {"done": run.done, "total": run.total, "percent": run.percent}
+
+    @extend_schema_field(OpenApiTypes.OBJECT)
+    def get_counts(self, run: SyncRun) -> dict:
+        return {
+            "new": run.new_count,
+            "updated": run.updated_count,
+            "unchanged": run.unchanged_count,
+            "unresolved": run.unresolved_count,
+            "failed": run.failed_count,
+        }
+
+
+class ReviewCreateInputSerializer(serializers.Serializer):
+    pmid = serializers.IntegerField(min_value=1, max_value=99_999_999)
+
+
+class ReviewAddedSerializer(serializers.Serializer):
+    review = ReviewSerializer()
+    sync_run = SyncRunSerializer()

@@ -1,9 +1,18 @@
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from cafex_portal.exceptions import ApplicationError
+from curation.roles import is_editor
 
 from . import selectors
-from .models import Article, Citation
+from .models import Article, Citation, EditorAlert, Review, SyncRun
+from .services import editor_alert_acknowledge, review_create
+from .sync import sync_run_start
 
 TABS = [
     (Citation.Relation.REFERENCE, "References"),
@@ -32,6 +41,7 @@ def review_detail(request, pmid: int):
         Citation.Relation.CITED_BY: review.cited_by_count,
         Citation.Relation.SIMILAR: review.similar_count,
     }
+    editor = is_editor(request.user)
     return render(
         request,
         "articles/review_detail.html",
@@ -41,6 +51,9 @@ def review_detail(request, pmid: int):
             "tabs": [(value, label, counts[value]) for value, label in TABS],
             "relation": relation,
             "page": page,
+            "is_editor": editor,
+            "run": selectors.sync_run_latest(review=review),
+            "alerts": selectors.editor_alerts_open(review=review) if editor else [],
         },
     )
 
@@ -49,3 +62,56 @@ def article_detail(request, pk: int):
     article = get_object_or_404(Article.objects.prefetch_related("notices"), pk=pk)
     citations = article.citations.select_related("review__article").order_by("review", "relation")
     return render(request, "articles/article_detail.html", {"article": article, "citations": citations})
+
+
+class ReviewAddForm(forms.Form):
+    pmid = forms.IntegerField(label="PMID of the review", min_value=1, max_value=99_999_999)
+
+
+def _editor_only(request) -> None:
+    if not is_editor(request.user):
+        raise PermissionDenied("Only editors can add reviews and start syncs.")
+
+
+def review_add(request):
+    _editor_only(request)
+    form = ReviewAddForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            review, created = review_create(pmid=form.cleaned_data["pmid"], user=request.user)
+        except ApplicationError as exc:
+            form.add_error("pmid", exc.message)
+        else:
+            sync_run_start(review=review, trigger=SyncRun.Trigger.PAGE, user=request.user)
+            messages.success(
+                request, "Review added; its sync has started." if created else "Review exists; sync started."
+            )
+            return redirect("review-detail", pmid=review.article.pmid)
+    return render(request, "articles/review_add.html", {"form": form})
+
+
+@require_POST
+def review_sync(request, pmid: int):
+    _editor_only(request)
+    review = get_object_or_404(Review, article__pmid=pmid)
+    run = sync_run_start(review=review, trigger=SyncRun.Trigger.PAGE, user=request.user)
+    messages.info(request, f"Sync {run.get_state_display().lower()}.")
+    return redirect("review-detail", pmid=pmid)
+
+
+def sync_run_status(request, pk: int):
+    """The progress panel of one run; htmx polls it while the run is active."""
+    run = get_object_or_404(SyncRun.objects.select_related("review__article", "started_by"), pk=pk)
+    return render(request, "articles/_sync_status.html", {"run": run, "is_editor": is_editor(request.user)})
+
+
+@require_POST
+def alert_acknowledge(request, pmid: int):
+    _editor_only(request)
+    review = get_object_or_404(Review, article__pmid=pmid)
+    ids = [int(i) for i in request.POST.getlist("alert") if i.isdigit()]
+    # only alerts about papers of this review: the page lists no others
+    alerts = EditorAlert.objects.filter(pk__in=ids, article__citations__review=review)
+    count = editor_alert_acknowledge(alerts=alerts, user=request.user)
+    messages.success(request, f"{count} alert(s) acknowledged.")
+    return redirect("review-detail", pmid=pmid)

@@ -3,11 +3,12 @@
 from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
-from articles.api import ArticleViewSet, ReviewCitationList, ReviewViewSet
+from articles.api import ArticleViewSet, ReviewCitationList, ReviewViewSet, SyncRunViewSet
 
 router = DefaultRouter()
 router.register("reviews", ReviewViewSet, basename="review")
 router.register("articles", ArticleViewSet, basename="article")
+router.register("sync-runs", SyncRunViewSet, basename="sync-run")
 
 app_name = "api"
 urlpatterns = [

@@ -107,6 +107,7 @@ CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=60 * 60)
 CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=55 * 60)
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_TASK_TIME_LIMIT + 300}
 CELERY_TIMEZONE = TIME_ZONE
+CELERY_TASK_DEFAULT_QUEUE = env("CELERY_QUEUE", default="celery")
 
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
@@ -121,9 +122,22 @@ NCBI_API_KEY = env("NCBI_API_KEY", default="")
 NCBI_MAX_RPS = env.int("NCBI_MAX_RPS", default=10 if NCBI_API_KEY else 3)
 NCBI_TIMEOUT = env.float("NCBI_TIMEOUT", default=30.0)
 NCBI_MAX_ATTEMPTS = env.int("NCBI_MAX_ATTEMPTS", default=6)
+NCBI_BACKOFF_BASE = env.float("NCBI_BACKOFF_BASE", default=0.5)
+NCBI_BACKOFF_MAX = env.float("NCBI_BACKOFF_MAX", default=30.0)
 NCBI_SIMILAR_LIMIT = env.int("NCBI_SIMILAR_LIMIT", default=20)
 NCBI_BATCH_SIZE = env.int("NCBI_BATCH_SIZE", default=200)
 SYNC_SCHEDULE_HOURS = env.float("SYNC_SCHEDULE_HOURS", default=24)
+# A run whose worker has not reported for this long is considered dead; the next request replaces it.
+SYNC_STALE_SECONDS = env.int("SYNC_STALE_SECONDS", default=600)
+# The per-review lock outlives a silent worker by at most this long; a live run refreshes it with every step.
+SYNC_LOCK_SECONDS = env.int("SYNC_LOCK_SECONDS", default=600)
+
+CELERY_BEAT_SCHEDULE = {
+    "refresh-every-review": {
+        "task": "articles.tasks.refresh_all_reviews",
+        "schedule": SYNC_SCHEDULE_HOURS * 3600,
+    },
+}
 
 # --- API
 REST_FRAMEWORK = {

@@ -46,7 +46,8 @@ def test_an_article_is_stored_once_across_reviews_and_relations():
     CitationFactory(review=first, article=shared, relation=Citation.Relation.CITED_BY)
     CitationFactory(review=first, article=shared, relation=Citation.Relation.SIMILAR, position=None)
     CitationFactory(review=second, article=shared, relation=Citation.Relation.REFERENCE, position=1)
-    assert shared.citations.count() == 3
+    CitationFactory(review=second, article=shared, relation=Citation.Relation.REFERENCE, position=2)
+    assert shared.citations.count() == 4
     assert _violates(lambda: CitationFactory(review=first, article=shared, relation=Citation.Relation.CITED_BY))
 
 

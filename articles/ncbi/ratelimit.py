@@ -1,0 +1,116 @@
+"""Rate limits for NCBI E-utilities: one process (LocalRateLimiter) or every worker sharing Redis (RedisRateLimiter).
+
+Both keep a sliding log of the times slots were granted and allow at most ``max_rps`` grants in any
+``window_seconds``. NCBI counts requests when they *arrive*, and arrival = grant + a network delay that varies from
+request to request; with a window of exactly 1 s, two grants 1.0 s apart could arrive 0.95 s apart and make a
+fourth request land inside NCBI's second. The default window of 1.1 s absorbs up to 100 ms of such jitter.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+import uuid
+from collections import deque
+from collections.abc import Callable
+from typing import Any, Protocol
+
+DEFAULT_WINDOW_SECONDS = 1.1
+
+
+class RateLimiter(Protocol):
+    def acquire(self) -> None:
+        """Block until one more request may be sent."""
+
+
+class LocalRateLimiter:
+    """Thread-safe sliding-window limit for the threads of one process."""
+
+    def __init__(
+        self,
+        max_rps: int,
+        *,
+        window_seconds: float = DEFAULT_WINDOW_SECONDS,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        if max_rps < 1:
+            raise ValueError("max_rps must be at least 1")
+        self.max_rps = max_rps
+        self.window_seconds = window_seconds
+        self._clock = clock
+        self._sleep = sleep
+        self._granted: deque[float] = deque()
+        self._lock = threading.Lock()
+
+    def acquire(self) -> None:
+        while True:
+            with self._lock:
+                now = self._clock()
+                while self._granted and self._granted[0] <= now - self.window_seconds:
+                    self._granted.popleft()
+                if len(self._granted) < self.max_rps:
+                    self._granted.append(now)
+                    return
+                wait = self._granted[0] + self.window_seconds - now
+            self._sleep(max(wait, 0.001))
+
+
+# KEYS[1]: sorted set of grants (member: unique token, score: grant time in microseconds, Redis clock).
+# ARGV: max grants, window in microseconds, unique token. Returns 0 when granted, else microseconds to wait.
+_ACQUIRE_LUA = """
+local now_parts = redis.call('TIME')
+local now = tonumber(now_parts[1]) * 1000000 + tonumber(now_parts[2])
+local limit = tonumber(ARGV[1])
+local window = tonumber(ARGV[2])
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
+if redis.call('ZCARD', KEYS[1]) < limit then
+    redis.call('ZADD', KEYS[1], now, ARGV[3])
+    redis.call('PEXPIRE', KEYS[1], math.ceil(window / 1000) + 1000)
+    return 0
+end
+local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+local wait = math.floor(tonumber(oldest[2]) + window - now) + 1
+if wait < 1 then
+    wait = 1
+end
+return wait
+"""
+
+
+class RedisRateLimiter:
+    """Sliding-window limit shared by every process that uses the same Redis ``key``.
+
+    One Lua script decides atomically, with Redis ``TIME`` as the only clock, so workers on hosts whose clocks
+    disagree still share one window.
+    """
+
+    def __init__(
+        self,
+        redis_client: Any,
+        key: str,
+        max_rps: int,
+        *,
+        window_seconds: float = DEFAULT_WINDOW_SECONDS,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        if max_rps < 1:
+            raise ValueError("max_rps must be at least 1")
+        self.key = key
+        self.max_rps = max_rps
+        self.window_seconds = window_seconds
+        self._sleep = sleep
+        self._script = redis_client.register_script(_ACQUIRE_LUA)
+
+    def try_acquire(self) -> float:
+        """Take a slot if one is free and return 0.0, or return the seconds to wait before trying again."""
+        window_us = int(self.window_seconds * 1_000_000)
+        wait_us = int(self._script(keys=[self.key], args=[self.max_rps, window_us, uuid.uuid4().hex]))
+        return wait_us / 1_000_000
+
+    def acquire(self) -> None:
+        while True:
+            wait = self.try_acquire()
+            if wait == 0:
+                return
+            self._sleep(wait)

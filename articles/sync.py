@@ -1,0 +1,224 @@
+"""Keeping a review's citation network in step with NCBI: starting, running and recording sync runs."""
+
+import logging
+import time
+import uuid
+from collections.abc import Callable
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from .models import Review, SyncRun
+from .ncbi.client import EutilsClient, NcbiError, RequestAttempt
+from .ncbi.parser import parse_pubmed_xml
+from .ncbi.ratelimit import LocalRateLimiter, RedisRateLimiter
+from .services import article_upsert_many, citations_link, references_store
+
+logger = logging.getLogger(__name__)
+
+CITED_BY_LINK = "pubmed_pubmed_citedin"
+SIMILAR_LINK = "pubmed_pubmed"
+HEARTBEAT_EVERY_SECONDS = 2.0
+_local_limiter: LocalRateLimiter | None = None
+
+
+class SyncFailed(Exception):
+    """The run cannot go on; the message says why, for the person who started it."""
+
+
+def rate_limiter_get():
+    """One limit for every process that talks to NCBI: in Redis when there is one, else per process."""
+    global _local_limiter
+    if settings.REDIS_URL:
+        import redis
+
+        return RedisRateLimiter(redis.Redis.from_url(settings.REDIS_URL), "cafex:ncbi:rate", settings.NCBI_MAX_RPS)
+    if _local_limiter is None or _local_limiter.max_rps != settings.NCBI_MAX_RPS:
+        _local_limiter = LocalRateLimiter(settings.NCBI_MAX_RPS)
+    return _local_limiter
+
+
+def ncbi_client_get(*, on_request: Callable[[RequestAttempt], None] | None = None) -> EutilsClient:
+    return EutilsClient(
+        settings.NCBI_EUTILS_BASE_URL,
+        email=settings.NCBI_EMAIL,
+        tool=settings.NCBI_TOOL,
+        api_key=settings.NCBI_API_KEY,
+        rate_limiter=rate_limiter_get(),
+        timeout=settings.NCBI_TIMEOUT,
+        max_attempts=settings.NCBI_MAX_ATTEMPTS,
+        backoff_base=settings.NCBI_BACKOFF_BASE,
+        backoff_max=settings.NCBI_BACKOFF_MAX,
+        on_request=on_request,
+    )
+
+
+def _is_stale(run: SyncRun) -> bool:
+    """A run whose worker stopped reporting (killed, lost) for longer than SYNC_STALE_SECONDS."""
+    last_sign_of_life = run.heartbeat_at or run.started_at or run.created_at
+    return timezone.now() - last_sign_of_life > timedelta(seconds=settings.SYNC_STALE_SECONDS)
+
+
+def sync_run_start(*, review: Review, trigger: str, user=None, enqueue: bool = True) -> SyncRun:
+    """Queue a sync of `review`, or return the one already queued or running. A dead run is closed and replaced."""
+    with transaction.atomic():
+        active = SyncRun.objects.select_for_update().filter(review=review, state__in=SyncRun.ACTIVE_STATES).first()
+        if active is not None and not _is_stale(active):
+            return active
+        if active is not None:
+            _run_finish(
+                active,
+                SyncRun.State.FAILED,
+                "The worker running this sync stopped reporting progress; a new run was started to finish the job.",
+            )
+        try:
+            with transaction.atomic():
+                run = SyncRun.objects.create(review=review, trigger=trigger, started_by=user)
+        except IntegrityError:  # another request queued one between our check and our insert
+            return SyncRun.objects.get(review=review, state__in=SyncRun.ACTIVE_STATES)
+        if enqueue:
+            from .tasks import sync_review
+
+            transaction.on_commit(lambda: sync_review.delay(run.pk))
+    return run
+
+
+def sync_run_execute(*, run: SyncRun, on_progress: Callable[[SyncRun], None] | None = None) -> SyncRun:
+    """Run a queued (or redelivered) sync under the review's lock. Returns the run as it ended."""
+    lock_key = f"cafex:sync-lock:review:{run.review_id}"
+    holder = f"{run.pk}:{uuid.uuid4().hex}"
+    if not _lock_take(lock_key, holder, run):
+        logger.info("Sync run %s of review %s is already being run elsewhere.", run.pk, run.review_id)
+        return run
+    try:
+        run.refresh_from_db()
+        if not run.is_active:
+            return run
+        return _sync(run, lock_key=lock_key, on_progress=on_progress)
+    finally:
+        if cache.get(lock_key) == holder:
+            cache.delete(lock_key)
+
+
+def _lock_take(key: str, holder: str, run: SyncRun) -> bool:
+    """Take the review's lock. A lock left by a run that has since ended (its worker was killed) is taken over;
+    one held for this very run means it is running elsewhere (a message delivered twice)."""
+    if cache.add(key, holder, timeout=settings.SYNC_LOCK_SECONDS):
+        return True
+    current = cache.get(key)
+    if current is None:
+        return cache.add(key, holder, timeout=settings.SYNC_LOCK_SECONDS)
+    held_by = int(str(current).split(":")[0])
+    if held_by == run.pk or SyncRun.objects.filter(pk=held_by, state__in=SyncRun.ACTIVE_STATES).exists():
+        return False
+    cache.set(key, holder, timeout=settings.SYNC_LOCK_SECONDS)
+    return True
+
+
+def _sync(run: SyncRun, *, lock_key: str, on_progress) -> SyncRun:
+    review = Review.objects.select_related("article").get(pk=run.review_id)
+    pmid = review.article.pmid
+    last_beat = [0.0]
+
+    def save_progress(**fields) -> None:
+        for name, value in fields.items():
+            setattr(run, name, value)
+        run.heartbeat_at = timezone.now()
+        run.save(update_fields=[*fields, "heartbeat_at"])
+        cache.touch(lock_key, settings.SYNC_LOCK_SECONDS)
+        last_beat[0] = time.monotonic()
+        if on_progress:
+            on_progress(run)
+
+    def count_request(attempt: RequestAttempt) -> None:
+        run.requests_made += 1
+        if time.monotonic() - last_beat[0] >= HEARTBEAT_EVERY_SECONDS:
+            save_progress(requests_made=run.requests_made)
+
+    client = ncbi_client_get(on_request=count_request)
+    run.started_at = run.started_at or timezone.now()
+    # A redelivered run starts its counts again: every step below is an idempotent upsert.
+    save_progress(
+        state=SyncRun.State.RUNNING, stage="Fetching the review's PubMed record", started_at=run.started_at,
+        done=0, total=0, new_count=0, updated_count=0, unchanged_count=0, failed_count=0, unresolved_count=0,
+        errors=[], failed_pmids=[],
+    )  # fmt: skip
+    try:
+        parsed = parse_pubmed_xml(client.efetch_pubmed([pmid]))
+        record = next((r for r in parsed.records if r.pmid == pmid), None)
+        if record is None:
+            detail = f" ({'; '.join(parsed.errors)})" if parsed.errors else ""
+            raise SyncFailed(f"PubMed returned no record for PMID {pmid}: it is unknown or withdrawn{detail}.")
+        stored = article_upsert_many(records=[record], sync_run=run)
+        references_store(review=review, references=list(record.references))
+        save_progress(stage="Finding citing and similar papers", errors=stored.errors)
+
+        cited_by = [p for p, _ in client.elink([pmid], linkname=CITED_BY_LINK)[pmid] if p != pmid]
+        similar = [(p, s) for p, s in client.elink([pmid], linkname=SIMILAR_LINK, with_scores=True)[pmid] if p != pmid]
+        similar = similar[: settings.NCBI_SIMILAR_LIMIT]
+        reference_pmids = list(
+            review.citations.filter(relation="reference", cited_pmid__isnull=False).values_list("cited_pmid", flat=True)
+        )
+        wanted = list(dict.fromkeys([*reference_pmids, *cited_by, *(p for p, _ in similar)]))
+        wanted = [p for p in wanted if p != pmid]
+        save_progress(stage=f"Fetching {len(wanted)} articles", total=len(wanted))
+
+        articles = {pmid: review.article}
+        for start in range(0, len(wanted), settings.NCBI_BATCH_SIZE):
+            batch = wanted[start : start + settings.NCBI_BATCH_SIZE]
+            parsed = parse_pubmed_xml(client.efetch_pubmed(batch))
+            stored = article_upsert_many(records=[r for r in parsed.records if r.pmid in set(batch)], sync_run=run)
+            articles |= stored.articles
+            missing = [p for p in batch if p not in stored.articles]
+            errors = [*run.errors, *parsed.errors, *stored.errors]
+            if missing:
+                errors.append(f"No PubMed record returned for {len(missing)} PMID(s): {_pmid_list(missing)}.")
+            save_progress(
+                done=run.done + len(batch),
+                new_count=run.new_count + stored.new,
+                updated_count=run.updated_count + stored.updated,
+                unchanged_count=run.unchanged_count + stored.unchanged,
+                failed_count=run.failed_count + len(missing),
+                failed_pmids=[*run.failed_pmids, *missing],
+                errors=errors,
+                requests_made=run.requests_made,
+            )
+
+        save_progress(stage="Linking citations")
+        unresolved = citations_link(review=review, articles=articles, cited_by=cited_by, similar=similar)
+        run.unresolved_count = unresolved
+    except (NcbiError, SyncFailed) as exc:
+        return _run_finish(run, SyncRun.State.FAILED, str(exc), errors=[*run.errors, str(exc)])
+    except Exception as exc:
+        logger.exception("Sync run %s failed", run.pk)
+        return _run_finish(run, SyncRun.State.FAILED, f"Unexpected error: {exc}", errors=[*run.errors, repr(exc)])
+    return _run_finish(run, SyncRun.State.PARTIAL if run.errors else SyncRun.State.SUCCEEDED, _summary(run))
+
+
+def _pmid_list(pmids: list[int], shown: int = 20) -> str:
+    text = ", ".join(map(str, pmids[:shown]))
+    return text + (f" and {len(pmids) - shown} more" if len(pmids) > shown else "")
+
+
+def _summary(run: SyncRun) -> str:
+    text = (
+        f"{run.done} articles checked: {run.new_count} new, {run.updated_count} updated, "
+        f"{run.unchanged_count} unchanged, {run.failed_count} failed; {run.unresolved_count} references unresolved."
+    )
+    if run.errors:
+        text += f" {len(run.errors)} problem(s) reported; everything else was kept."
+    return text
+
+
+def _run_finish(run: SyncRun, state: str, message: str, *, errors: list[str] | None = None) -> SyncRun:
+    run.state, run.message, run.stage = state, message, ""
+    run.finished_at = timezone.now()
+    fields = ["state", "message", "stage", "finished_at", "requests_made", "unresolved_count"]
+    if errors is not None:
+        run.errors = errors
+        fields.append("errors")
+    run.save(update_fields=fields)
+    return run

@@ -1,0 +1,20 @@
+from celery import shared_task
+
+from .models import Review, SyncRun
+from .sync import sync_run_execute, sync_run_start
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def sync_review(run_id: int) -> None:
+    """Run one queued sync. A redelivered message finds the run finished, or resumes it: every step is an upsert."""
+    run = SyncRun.objects.filter(pk=run_id).first()
+    if run is None or not run.is_active:
+        return
+    sync_run_execute(run=run)
+
+
+@shared_task
+def refresh_all_reviews() -> int:
+    """The scheduled refresh: queue a sync of every review (one already queued or running is left alone)."""
+    reviews = Review.objects.select_related("article").filter(article__pmid__isnull=False)
+    return len([sync_run_start(review=review, trigger=SyncRun.Trigger.SCHEDULE) for review in reviews])

@@ -1,0 +1,325 @@
+"""A real HTTP server that answers like NCBI E-utilities, with NCBI's rate limit, a request log and faults.
+
+Control endpoints, for clients in other processes (Celery workers) and for the CLI:
+``GET /_fake/requests``, ``GET /_fake/stats?seconds=1``, ``POST /_fake/reset``, ``GET|POST|DELETE /_fake/faults``
+(a JSON fault or list of faults), ``GET|POST /_fake/config`` (``latency_ms``, ``max_rps``, ``max_rps_with_key``,
+``retry_after``).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import sys
+import threading
+import time
+from collections.abc import Mapping
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+from fake_eutils import endpoints
+from fake_eutils.state import (
+    Admission,
+    FaultQueue,
+    RequestRecord,
+    SlidingWindowLimit,
+    endpoint_name,
+    peak_in_window,
+)
+from fake_eutils.store import Store
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+EUTILS_PREFIX = "/entrez/eutils/"
+XML_CONTENT_TYPE = "text/xml; charset=UTF-8"
+_REASONS = {429: "Too Many Requests", 500: "Internal Server Error", 502: "Bad Gateway", 503: "Service Unavailable"}
+
+
+class FakeEutils:
+    """Serve ``store`` on ``http://host:port/entrez/eutils/`` from a background thread.
+
+    ``with FakeEutils(store=store, max_rps=3) as fake: client = EutilsClient(fake.base_url, ...)``.
+    ``max_rps`` applies per client IP, ``max_rps_with_key`` per ``api_key``; None disables the limit.
+    ``retry_after`` (seconds) adds a Retry-After header to rate-limit 429s, which NCBI does not always send.
+    """
+
+    def __init__(
+        self,
+        store: Store | None = None,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        max_rps: int | None = 3,
+        max_rps_with_key: int | None = 10,
+        latency_ms: float = 0,
+        retry_after: float | None = None,
+    ) -> None:
+        self.store = store if store is not None else Store()
+        self.host = host
+        self.port = port
+        self.max_rps = max_rps
+        self.max_rps_with_key = max_rps_with_key
+        self.latency_ms = latency_ms
+        self.retry_after = retry_after
+        self.faults = FaultQueue()
+        self.history: dict[str, dict[str, list[int]]] = {}
+        self._lock = threading.Lock()
+        self._log: list[RequestRecord] = []
+        self._limit = SlidingWindowLimit()
+        self._server: _Server | None = None
+        self._thread: threading.Thread | None = None
+
+    # lifecycle
+    def start(self) -> FakeEutils:
+        if self._server is not None:
+            raise RuntimeError("FakeEutils already started")
+        self._server = _Server((self.host, self.port), _Handler)
+        self._server.fake = self
+        self.port = self._server.server_address[1]
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, name=f"fake-eutils-{self.port}"
+        )
+        self._thread.daemon = True
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        if self._server is None:
+            return
+        self._server.shutdown()
+        self._server.server_close()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+        self._server = self._thread = None
+
+    def __enter__(self) -> FakeEutils:
+        return self.start()
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()
+
+    @property
+    def url(self) -> str:
+        return f"http://{self.host}:{self.port}"
+
+    @property
+    def base_url(self) -> str:
+        return f"{self.url}{EUTILS_PREFIX}"
+
+    # what tests look at and steer
+    @property
+    def requests(self) -> list[RequestRecord]:
+        with self._lock:
+            return list(self._log)
+
+    def max_requests_in_any_window(
+        self, seconds: float = 1.0, *, only_ok: bool = False, client: str | None = None
+    ) -> int:
+        """The most requests that arrived in any ``seconds``-long window: all of them, or only those answered 2xx."""
+        records = [r for r in self.requests if client is None or r.client == client]
+        if only_ok:
+            records = [r for r in records if r.status is not None and 200 <= r.status < 300]
+        return peak_in_window((r.time for r in records), seconds)
+
+    def add_fault(self, fault: Mapping[str, Any] | None = None, **fields: Any) -> None:
+        """Script a fault for the next matching request, e.g. ``add_fault(status=503, path="efetch", times=2)``."""
+        self.faults.add({**(fault or {}), **fields})
+
+    def reset(self) -> None:
+        """Forget the log, pending faults, rate-limit windows and history sessions (the store stays)."""
+        with self._lock:
+            self._log.clear()
+            self._limit.clear()
+            self.history.clear()
+        self.faults.clear()
+
+    def config(self) -> dict[str, Any]:
+        return {
+            "latency_ms": self.latency_ms,
+            "max_rps": self.max_rps,
+            "max_rps_with_key": self.max_rps_with_key,
+            "retry_after": self.retry_after,
+        }
+
+    def configure(self, **changes: Any) -> dict[str, Any]:
+        unknown = set(changes) - set(self.config())
+        if unknown:
+            raise ValueError(f"unknown settings {sorted(unknown)}")
+        for name, value in changes.items():
+            setattr(self, name, value)
+        return self.config()
+
+    def stats(self, seconds: float = 1.0) -> dict[str, Any]:
+        statuses: dict[str, int] = {}
+        for record in self.requests:
+            statuses[str(record.status)] = statuses.get(str(record.status), 0) + 1
+        return {
+            "requests": sum(statuses.values()),
+            "statuses": statuses,
+            "max_in_window": {
+                "seconds": seconds,
+                "all": self.max_requests_in_any_window(seconds),
+                "ok": self.max_requests_in_any_window(seconds, only_ok=True),
+            },
+        }
+
+    def _admit(
+        self, method: str, path: str, params: dict[str, list[str]], address: str
+    ) -> tuple[RequestRecord, Admission]:
+        api_key = (params.get("api_key") or [""])[-1]
+        client = api_key or address
+        limit = self.max_rps_with_key if api_key else self.max_rps
+        with self._lock:
+            now = time.monotonic()
+            record = RequestRecord(now, method, path, endpoint_name(path), params, client)
+            self._log.append(record)
+            admission = self._limit.admit(client, now, limit)
+        return record, admission
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    block_on_close = False
+    request_queue_size = 128
+    fake: FakeEutils
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        if isinstance(sys.exc_info()[1], ConnectionError | TimeoutError):
+            return  # the client gave up (timeout test) or was dropped on purpose
+        super().handle_error(request, client_address)
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server_version = "fake_eutils"
+    server: _Server
+
+    def do_GET(self) -> None:
+        self._handle("GET")
+
+    def do_POST(self) -> None:
+        self._handle("POST")
+
+    def do_DELETE(self) -> None:
+        self._handle("DELETE")
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+    def _handle(self, method: str) -> None:
+        fake = self.server.fake
+        split = urlsplit(self.path)
+        body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        if split.path.startswith("/_fake/"):
+            self._control(fake, method, split.path, split.query, body)
+            return
+        params = parse_qs(split.query, keep_blank_values=True)
+        if method == "POST":
+            for name, values in parse_qs(body.decode("utf-8"), keep_blank_values=True).items():
+                params.setdefault(name, []).extend(values)
+        record, admission = fake._admit(method, split.path, params, self.client_address[0])
+        headers = {"Access-Control-Expose-Headers": "X-RateLimit-Limit,X-RateLimit-Remaining"}
+        if admission.limit is not None:
+            headers["X-RateLimit-Limit"] = str(admission.limit)
+            headers["X-RateLimit-Remaining"] = str(admission.remaining)
+        if not admission.allowed:
+            if fake.latency_ms > 0:
+                time.sleep(fake.latency_ms / 1000)
+            if fake.retry_after is not None:
+                headers["Retry-After"] = str(math.ceil(fake.retry_after))
+            payload = _rate_limit_body(record.client, admission.count, admission.limit)
+            self._send(record, 429, "application/json", payload, headers)
+            return
+
+        fault = fake.faults.take(record.endpoint)
+        record.fault = fault
+        fault = fault or {}
+        pause = fake.latency_ms / 1000 + float(fault.get("delay", 0))
+        if pause > 0:
+            time.sleep(pause)
+        if fault.get("drop"):
+            self.close_connection = True
+            return
+        if "body" in fault:
+            status = int(fault.get("status", 200))
+            content_type, payload = fault.get("content_type", XML_CONTENT_TYPE), str(fault["body"]).encode()
+        elif "status" in fault:
+            status = int(fault["status"])
+            if "retry_after" in fault:
+                headers["Retry-After"] = str(fault["retry_after"])
+            if status == 429:
+                content_type, payload = "application/json", _rate_limit_body(record.client, 1, admission.limit)
+            else:
+                content_type, payload = "text/html", _error_page(status)
+        elif split.path.startswith(EUTILS_PREFIX):
+            status, content_type, text = endpoints.respond(fake, record.endpoint, params)
+            payload = text.encode("utf-8")
+        else:
+            status, content_type, payload = 404, "text/html", _error_page(404)
+        self._send(record, status, content_type, payload, headers, truncate=fault.get("truncate"))
+
+    def _send(
+        self,
+        record: RequestRecord | None,
+        status: int,
+        content_type: str,
+        payload: bytes,
+        headers: Mapping[str, str] | None = None,
+        truncate: float | None = None,
+    ) -> None:
+        if record is not None:
+            record.status = status
+        try:
+            self.send_response(status, _REASONS.get(status))
+            self.send_header("Content-Type", content_type)
+            self.send_header("Content-Length", str(len(payload)))
+            self.send_header("Cache-Control", "private")
+            for name, value in (headers or {}).items():
+                self.send_header(name, value)
+            if truncate is not None:
+                self.send_header("Connection", "close")
+                self.close_connection = True
+            self.end_headers()
+            self.wfile.write(payload if truncate is None else payload[: int(len(payload) * float(truncate))])
+        except (BrokenPipeError, ConnectionResetError):
+            self.close_connection = True
+
+    def _control(self, fake: FakeEutils, method: str, path: str, query: str, body: bytes) -> None:
+        try:
+            data = json.loads(body) if body.strip() else None
+            result: Any
+            if path == "/_fake/requests" and method == "GET":
+                result = {"requests": [r.to_dict() for r in fake.requests]}
+            elif path == "/_fake/stats" and method == "GET":
+                seconds = float((parse_qs(query).get("seconds") or ["1.0"])[-1])
+                result = fake.stats(seconds)
+            elif path == "/_fake/reset" and method == "POST":
+                fake.reset()
+                result = {"ok": True}
+            elif path == "/_fake/faults":
+                if method == "POST":
+                    for fault in data if isinstance(data, list) else [data or {}]:
+                        fake.add_fault(fault)
+                elif method == "DELETE":
+                    fake.faults.clear()
+                result = {"pending": fake.faults.pending()}
+            elif path == "/_fake/config":
+                result = fake.configure(**(data or {})) if method == "POST" else fake.config()
+            else:
+                self._send(None, 404, "application/json", json.dumps({"error": f"no {method} {path}"}).encode())
+                return
+        except (ValueError, TypeError) as exc:
+            self._send(None, 400, "application/json", json.dumps({"error": str(exc)}).encode())
+            return
+        self._send(None, 200, "application/json", json.dumps(result).encode())
+
+
+def _rate_limit_body(client: str, count: int, limit: int | None) -> bytes:
+    body = {"error": "API rate limit exceeded", "api-key": client, "count": str(count), "limit": str(limit)}
+    return json.dumps(body, separators=(",", ":")).encode()
+
+
+def _error_page(status: int) -> bytes:
+    reason = _REASONS.get(status) or BaseHTTPRequestHandler.responses.get(status, ("Error",))[0]
+    return f"<html><head><title>{status} {reason}</title></head><body><h1>{reason}</h1></body></html>".encode()

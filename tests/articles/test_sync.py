@@ -1,0 +1,203 @@
+"""The sync against a real fake E-utilities server over HTTP: what it stores, and what it does when NCBI misbehaves."""
+
+import pytest
+from django.core.cache import cache
+from django.core.management import call_command
+
+from articles.models import Article, ArticleChange, Citation, EditorAlert, Review, SyncRun
+from articles.services import review_create
+from articles.sync import sync_run_execute, sync_run_start
+from fake_eutils.scenarios import demo_store, network_store
+
+pytestmark = pytest.mark.django_db
+
+REVIEW = 90_000_000
+
+
+def _sync(review: Review) -> SyncRun:
+    run = sync_run_start(review=review, trigger=SyncRun.Trigger.COMMAND, enqueue=False)
+    return sync_run_execute(run=run)
+
+
+@pytest.fixture
+def network(fake_ncbi):
+    network_store(REVIEW, references=10, unresolved=2, cited_by=4, similar=6, store=fake_ncbi.store)
+    return fake_ncbi
+
+
+@pytest.fixture
+def review(db):
+    return review_create(pmid=REVIEW)[0]
+
+
+def test_first_sync_stores_the_whole_network(network, review, settings):
+    settings.NCBI_SIMILAR_LIMIT = 5
+    run = _sync(review)
+
+    assert run.state == SyncRun.State.SUCCEEDED, run.message
+    review.article.refresh_from_db()
+    assert review.article.plain_title == "A synthetic review of CAF-derived exosomes."
+    references = list(review.citations.filter(relation="reference").order_by("position"))
+    assert [c.position for c in references] == list(range(1, 11))
+    assert [c.article.plain_title for c in references[:8]] == [f"Referenced study {n}." for n in range(1, 9)]
+    assert [c.article for c in references[8:]] == [None, None]
+    assert references[9].citation_text.startswith("Unindexed A.")
+    assert review.citations.filter(relation="cited_by").count() == 4
+    similar = list(review.citations.filter(relation="similar").order_by("-score").select_related("article"))
+    assert [c.article.plain_title for c in similar] == [f"Similar study {n}." for n in range(1, 6)]
+    assert REVIEW not in [c.article.pmid for c in similar], "an article is not its own neighbour"
+    assert (run.total, run.done, run.new_count, run.unresolved_count, run.failed_count) == (17, 17, 17, 2, 0)
+    # the review's record, two elinks and one batch of 17 ids
+    assert run.requests_made == len(network.requests) == 4
+    assert run.started_at and run.finished_at and run.duration_seconds is not None
+    sent = network.requests[0].params
+    assert sent["tool"] == ["cafex-portal"] and sent["email"] == ["curators@example.org"]
+
+
+def test_a_second_run_stores_nothing_twice(network, review):
+    _sync(review)
+    counts = (Article.objects.count(), Citation.objects.count())
+    run = _sync(review)
+    assert (Article.objects.count(), Citation.objects.count()) == counts
+    assert (run.new_count, run.updated_count, run.unchanged_count) == (0, 0, run.total)
+    assert ArticleChange.objects.count() == 0
+
+
+def test_changed_metadata_is_updated_with_a_record_of_what_changed(network, review):
+    _sync(review)
+    cited = review.citations.filter(relation="cited_by").select_related("article").first().article
+    network.store.add_synthetic(cited.pmid, title="Citing study, corrected title.", year=2024)
+    run = _sync(review)
+    cited.refresh_from_db()
+    assert cited.title == "Citing study, corrected title."
+    assert run.updated_count == 1
+    change = ArticleChange.objects.get(article=cited)
+    assert change.changes["title"][1] == "Citing study, corrected title."
+    assert change.sync_run == run
+
+
+def test_new_citing_papers_appear_on_refresh(network, review):
+    _sync(review)
+    network.store.add_synthetic(REVIEW + 500, title="A brand new citing paper.", year=2026)
+    old = [link[0] for link in network.store.links(REVIEW, "pubmed_pubmed_citedin")["pubmed_pubmed_citedin"]]
+    network.store.set_links(REVIEW, "pubmed_pubmed_citedin", [REVIEW + 500, *old])
+    _sync(review)
+    assert review.citations.filter(relation="cited_by", article__pmid=REVIEW + 500).exists()
+
+
+def test_a_newly_retracted_cited_paper_raises_an_editor_alert(network, review):
+    _sync(review)
+    assert not EditorAlert.objects.exists()
+    reference = review.citations.get(relation="reference", position=3).article
+    network.store.add_synthetic(reference.pmid, title=reference.title, retracted=True, retraction_pmid=REVIEW + 900)
+    _sync(review)
+    reference.refresh_from_db()
+    assert reference.is_retracted
+    alert = EditorAlert.objects.get(article=reference)
+    assert alert.kind == EditorAlert.Kind.RETRACTION
+    assert str(reference.pmid) in alert.message
+    _sync(review)
+    assert EditorAlert.objects.count() == 1, "an alert is raised once"
+
+
+def test_withdrawn_pmids_are_reported_and_nothing_stored_is_blanked(network, review):
+    _sync(review)
+    gone = review.citations.get(relation="reference", position=2).article
+    network.store.withdraw(gone.pmid)
+    run = _sync(review)
+    assert run.state == SyncRun.State.PARTIAL
+    assert run.failed_pmids == [gone.pmid]
+    assert any(str(gone.pmid) in error for error in run.errors)
+    gone.refresh_from_db()
+    assert gone.plain_title == "Referenced study 2."
+    assert review.citations.get(relation="reference", position=2).article == gone
+
+
+def test_malformed_xml_keeps_every_complete_article_and_reports_the_rest(network, review, settings):
+    settings.NCBI_MAX_ATTEMPTS = 2
+    whole, cut = network.store.article_xml(REVIEW + 1), network.store.article_xml(REVIEW + 2)
+    broken = f"<?xml version='1.0'?><PubmedArticleSet>{whole}{cut[: len(cut) // 2]}"
+
+    def break_the_batch(run):  # once the review's own record is in, every efetch comes back cut short
+        if run.stage.startswith("Finding") and not network.faults.pending():
+            network.add_fault(path="efetch", body=broken, status=200, times=2)
+
+    run = sync_run_execute(
+        run=sync_run_start(review=review, trigger="command", enqueue=False), on_progress=break_the_batch
+    )
+
+    assert run.state == SyncRun.State.PARTIAL, run.message
+    assert (run.total, run.new_count, run.failed_count) == (18, 1, 17)
+    assert REVIEW + 2 in run.failed_pmids and REVIEW + 1 not in run.failed_pmids
+    assert any("truncated or malformed" in error for error in run.errors)
+    assert review.citations.get(relation="reference", position=1).article.pmid == REVIEW + 1
+    assert review.citations.filter(relation="reference").count() == 10, "the reference list itself was stored"
+
+
+def test_server_errors_past_the_retry_bound_fail_the_run_with_a_clear_message(network, review, settings):
+    settings.NCBI_MAX_ATTEMPTS = 3
+    _sync(review)
+    before = Article.objects.get(pmid=REVIEW + 1).title
+    network.add_fault(path="elink", status=503, times=3)
+    run = _sync(review)
+    assert run.state == SyncRun.State.FAILED
+    assert "elink" in run.message and "3 attempts" in run.message and "503" in run.message
+    assert Article.objects.get(pmid=REVIEW + 1).title == before
+
+
+def test_a_429_storm_is_waited_out(network, review):
+    network.add_fault(path="efetch", status=429, times=3)
+    run = _sync(review)
+    assert run.state == SyncRun.State.SUCCEEDED
+    assert run.requests_made == 4 + 3
+    assert [r.status for r in network.requests[:4]] == [429, 429, 429, 200]
+
+
+def test_an_unknown_review_pmid_fails_with_its_reason(fake_ncbi, db):
+    review = review_create(pmid=12345)[0]
+    run = _sync(review)
+    assert run.state == SyncRun.State.FAILED
+    assert "PMID 12345" in run.message and "unknown or withdrawn" in run.message
+
+
+def test_one_active_run_per_review(network, review):
+    first = sync_run_start(review=review, trigger=SyncRun.Trigger.API, enqueue=False)
+    second = sync_run_start(review=review, trigger=SyncRun.Trigger.SCHEDULE, enqueue=False)
+    assert first == second
+    assert SyncRun.objects.count() == 1
+
+
+def test_a_dead_run_is_closed_and_the_next_one_finishes_the_job(network, review, settings):
+    stuck = sync_run_start(review=review, trigger=SyncRun.Trigger.API, enqueue=False)
+    SyncRun.objects.filter(pk=stuck.pk).update(state=SyncRun.State.RUNNING)
+    # its worker died holding the review's lock
+    cache.set(f"cafex:sync-lock:review:{review.pk}", f"{stuck.pk}:dead", timeout=60)
+    settings.SYNC_STALE_SECONDS = 0
+    run = sync_run_start(review=review, trigger=SyncRun.Trigger.API, enqueue=False)
+    assert run != stuck
+    stuck.refresh_from_db()
+    assert stuck.state == SyncRun.State.FAILED and "stopped reporting" in stuck.message
+    assert sync_run_execute(run=run).state == SyncRun.State.SUCCEEDED
+
+
+def test_a_run_held_by_a_live_worker_is_not_run_twice(network, review):
+    run = sync_run_start(review=review, trigger=SyncRun.Trigger.API, enqueue=False)
+    cache.set(f"cafex:sync-lock:review:{review.pk}", f"{run.pk}:elsewhere", timeout=60)
+    try:
+        assert sync_run_execute(run=run).state == SyncRun.State.QUEUED
+        assert network.requests == []
+    finally:
+        cache.delete(f"cafex:sync-lock:review:{review.pk}")
+
+
+def test_the_bundled_review_syncs_offline_and_resolves_references(fake_ncbi, demo_review):
+    fake_ncbi.store = demo_store()
+    call_command("sync_review", "34852849", "--no-progress")
+    run = SyncRun.objects.get()
+    assert run.state == SyncRun.State.SUCCEEDED, run.message
+    references = demo_review.citations.filter(relation="reference")
+    recorded = len(fake_ncbi.store) - 1 - 10  # every stored record but the review and its 10 linked papers
+    assert references.count() == 5 + recorded
+    assert references.filter(article__isnull=False).count() == recorded
+    assert references.get(position=1).article is None
+    assert demo_review.citations.filter(relation="cited_by").count() == 5
