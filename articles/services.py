@@ -5,6 +5,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from django.db import transaction
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 from cafex_portal.exceptions import ApplicationError
@@ -128,7 +129,7 @@ def _is_empty(value) -> bool:
 
 @transaction.atomic
 def article_upsert_many(*, records: list[PubmedRecord], sync_run: SyncRun | None = None) -> UpsertResult:
-    """Store parsed PubMed records, keyed by PMID; idempotent.
+    """Store parsed PubMed records, keyed by PMID; idempotent, and a handful of queries per batch however large.
 
     A value NCBI leaves out never blanks a stored one, every change to a stored article is recorded, and a newly
     seen retraction, erratum or expression of concern raises an editor alert.
@@ -136,68 +137,70 @@ def article_upsert_many(*, records: list[PubmedRecord], sync_run: SyncRun | None
     result = UpsertResult()
     by_pmid = {record.pmid: record for record in records}  # a PMID twice in one response is stored once
     stored = {a.pmid: a for a in Article.objects.filter(pmid__in=by_pmid).prefetch_related("notices")}
+    doi_holders = _doi_holders([r.doi for r in by_pmid.values()])
     now = timezone.now()
+    created, changed, unchanged, change_records = [], [], [], []
     for pmid, record in by_pmid.items():
         fields = record_fields(record)
-        fields["doi"] = _doi_free_for(pmid, fields["doi"], result.errors)
-        article = stored.get(pmid)
+        holder = doi_holders.get(fields["doi"].lower()) if fields["doi"] else None
+        if holder is not None and holder.pmid not in (None, pmid):
+            # PubMed does list a few DOIs on two records; the database keeps a DOI unique.
+            result.errors.append(f"PMID {pmid}: DOI {fields['doi']} is stored for PMID {holder.pmid}; kept without it.")
+            fields["doi"] = ""
+        article, adopted = stored.get(pmid), False
+        if article is None and holder is not None and holder.pmid is None:
+            article, adopted = holder, True  # an article known only by its DOI becomes this PMID's record
+            article.pmid = pmid
         if article is None:
-            article = _article_adopt_by_doi(fields["doi"]) or Article(pmid=pmid)
-            for name, value in fields.items():
+            article = Article(pmid=pmid, synced_at=now, **fields)
+            created.append(article)
+            if fields["doi"]:
+                doi_holders[fields["doi"].lower()] = article
+            continue
+        changes = {}
+        for name, value in fields.items():
+            old = getattr(article, name)
+            if value != old and not (_is_empty(value) and not _is_empty(old)):
+                changes[name] = [old, value]
                 setattr(article, name, value)
-            article.pmid, article.synced_at = pmid, now
-            article.save()
-            result.new += 1
-        else:
-            changes = {}
-            for name, value in fields.items():
-                old = getattr(article, name)
-                if value != old and not (_is_empty(value) and not _is_empty(old)):
-                    changes[name] = [old, value]
-                    setattr(article, name, value)
-            first_sync = article.synced_at is None
-            article.synced_at = now
-            article.save()
-            if changes and not first_sync:  # filling a placeholder or seed record is not news
-                ArticleChange.objects.create(article=article, sync_run=sync_run, changes=changes)
-            if changes:
-                result.updated += 1
-            else:
-                result.unchanged += 1
-        _notices_store(article=article, record=record, sync_run=sync_run)
-        result.articles[pmid] = article
+        if changes and article.synced_at is not None:  # filling a placeholder or seed record is not news
+            change_records.append(ArticleChange(article=article, sync_run=sync_run, changes=changes))
+        article.synced_at = now
+        (changed if changes or adopted else unchanged).append(article)
+    Article.objects.bulk_create(created)
+    Article.objects.bulk_update(changed, ["pmid", *SYNCED_FIELDS, "synced_at"])
+    Article.objects.filter(pk__in=[a.pk for a in unchanged]).update(synced_at=now)
+    ArticleChange.objects.bulk_create(change_records)
+    result.new, result.updated, result.unchanged = len(created), len(changed), len(unchanged)
+    for article in [*created, *changed, *unchanged]:
+        result.articles[article.pmid] = article
+    _notices_store(articles=result.articles, records=by_pmid, sync_run=sync_run)
     return result
 
 
-def _doi_free_for(pmid: int, doi: str, errors: list[str]) -> str:
-    """The DOI if no other PubMed record holds it; PubMed does list a few DOIs on two records."""
-    if not doi:
-        return doi
-    holder = Article.objects.filter(doi__iexact=doi, pmid__isnull=False).exclude(pmid=pmid).first()
-    if holder is None:
-        return doi
-    errors.append(f"PMID {pmid}: DOI {doi} is already stored for PMID {holder.pmid}; kept without a DOI.")
-    return ""
+def _doi_holders(dois: list[str]) -> dict[str, Article]:
+    wanted = {doi.lower() for doi in dois if doi}
+    if not wanted:
+        return {}
+    holders = Article.objects.annotate(doi_lower=Lower("doi")).filter(doi_lower__in=wanted)
+    return {article.doi_lower: article for article in holders}
 
 
-def _article_adopt_by_doi(doi: str) -> Article | None:
-    """An article stored without a PMID (known only by its DOI) becomes the record of this PMID."""
-    if not doi:
-        return None
-    return Article.objects.filter(doi__iexact=doi, pmid__isnull=True).first()
-
-
-def _notices_store(*, article: Article, record: PubmedRecord, sync_run: SyncRun | None) -> None:
-    known = {(n.kind, n.notice_pmid, n.source) for n in article.notices.all()}
-    for notice in record.notices:
-        source = notice.source[:500]
-        if (notice.kind, notice.pmid, source) in known or notice.kind not in NoticeKind.values:
-            continue
-        ArticleNotice.objects.create(article=article, kind=notice.kind, notice_pmid=notice.pmid, source=source)
-        if notice.kind in ALERT_NOTICE_KINDS:
-            _alert_raise(article, ALERT_NOTICE_KINDS[notice.kind], notice.pmid, sync_run)
-    if article.is_retracted:
-        _alert_raise(article, EditorAlert.Kind.RETRACTION, None, sync_run)
+def _notices_store(*, articles: dict[int, Article], records: dict[int, PubmedRecord], sync_run) -> None:
+    new_notices = []
+    for pmid, article in articles.items():
+        known = {(n.kind, n.notice_pmid, n.source) for n in article.notices.all()} if article.pk else set()
+        for notice in records[pmid].notices:
+            key = (notice.kind, notice.pmid, notice.source[:500])
+            if key in known or notice.kind not in NoticeKind.values:
+                continue
+            known.add(key)
+            new_notices.append(ArticleNotice(article=article, kind=notice.kind, notice_pmid=notice.pmid, source=key[2]))
+            if notice.kind in ALERT_NOTICE_KINDS:
+                _alert_raise(article, ALERT_NOTICE_KINDS[notice.kind], notice.pmid, sync_run)
+        if article.is_retracted:
+            _alert_raise(article, EditorAlert.Kind.RETRACTION, None, sync_run)
+    ArticleNotice.objects.bulk_create(new_notices)
 
 
 def _alert_raise(article: Article, kind: str, notice_pmid: int | None, sync_run: SyncRun | None) -> None:
@@ -214,19 +217,29 @@ def _alert_raise(article: Article, kind: str, notice_pmid: int | None, sync_run:
 def references_store(*, review: Review, references: list[Reference]) -> None:
     """Record the review's numbered reference list as NCBI gives it; a reference's resolved article is kept."""
     own_pmid = review.article.pmid
+    existing = {c.position: c for c in review.citations.filter(relation=Citation.Relation.REFERENCE)}
+    new, changed = [], []
     for reference in references:
-        Citation.objects.update_or_create(
-            review=review,
-            relation=Citation.Relation.REFERENCE,
-            position=reference.position,
-            defaults={
-                "citation_text": reference.citation,
-                # A review may list its own data set under its own PMID; that is not a cited paper.
-                "cited_pmid": reference.pmid if reference.pmid != own_pmid else None,
-                "cited_doi": reference.doi,
-                "cited_pmcid": reference.pmcid,
-            },
-        )
+        fields = {
+            "citation_text": reference.citation,
+            # A review may list its own data set under its own PMID; that is not a cited paper.
+            "cited_pmid": reference.pmid if reference.pmid != own_pmid else None,
+            "cited_doi": reference.doi,
+            "cited_pmcid": reference.pmcid,
+        }
+        citation = existing.get(reference.position)
+        if citation is None:
+            new.append(
+                Citation(review=review, relation=Citation.Relation.REFERENCE, position=reference.position, **fields)
+            )
+        elif any(getattr(citation, name) != value for name, value in fields.items()):
+            if citation.cited_pmid and citation.cited_pmid != fields["cited_pmid"]:
+                citation.article = None  # NCBI corrected the reference's PMID: resolve it again
+            for name, value in fields.items():
+                setattr(citation, name, value)
+            changed.append(citation)
+    Citation.objects.bulk_create(new)
+    Citation.objects.bulk_update(changed, ["citation_text", "cited_pmid", "cited_doi", "cited_pmcid", "article"])
 
 
 @transaction.atomic
@@ -237,22 +250,38 @@ def citations_link(
 
     Citations are never removed: curators' work hangs on them.
     """
-    for reference in review.citations.filter(relation=Citation.Relation.REFERENCE, article__isnull=True):
-        article = articles.get(reference.cited_pmid) if reference.cited_pmid else None
-        if article is None and reference.cited_doi:
-            article = Article.objects.filter(doi__iexact=reference.cited_doi).first()
-        if article is not None:
-            reference.article = article
-            reference.save(update_fields=["article", "updated_at"])
-    for pmid in cited_by:
-        if pmid in articles:
-            Citation.objects.get_or_create(review=review, relation=Citation.Relation.CITED_BY, article=articles[pmid])
-    for pmid, score in similar:
-        if pmid in articles:
-            Citation.objects.update_or_create(
-                review=review, relation=Citation.Relation.SIMILAR, article=articles[pmid], defaults={"score": score}
+    unresolved = list(review.citations.filter(relation=Citation.Relation.REFERENCE, article__isnull=True))
+    by_doi = _doi_holders([c.cited_doi for c in unresolved if not articles.get(c.cited_pmid)])
+    resolved = []
+    for reference in unresolved:
+        reference.article = articles.get(reference.cited_pmid) or by_doi.get(reference.cited_doi.lower())
+        if reference.article is not None:
+            resolved.append(reference)
+    Citation.objects.bulk_update(resolved, ["article"])
+
+    linked = {
+        (c.relation, c.article_id): c
+        for c in review.citations.filter(relation__in=[Citation.Relation.CITED_BY, Citation.Relation.SIMILAR])
+    }
+    new, rescored = [], []
+    wanted = [(Citation.Relation.CITED_BY, pmid, None) for pmid in cited_by]
+    wanted += [(Citation.Relation.SIMILAR, pmid, score) for pmid, score in similar]
+    for relation, pmid, score in wanted:
+        article = articles.get(pmid)
+        if article is None:
+            continue
+        citation = linked.get((relation, article.pk))
+        if citation is None:
+            linked[(relation, article.pk)] = citation = Citation(
+                review=review, relation=relation, article=article, score=score
             )
-    return review.citations.filter(relation=Citation.Relation.REFERENCE, article__isnull=True).count()
+            new.append(citation)
+        elif citation.score != score:
+            citation.score = score
+            rescored.append(citation)
+    Citation.objects.bulk_create(new)
+    Citation.objects.bulk_update(rescored, ["score"])
+    return len(unresolved) - len(resolved)
 
 
 def editor_alert_acknowledge(*, alerts, user) -> int:

@@ -1,9 +1,12 @@
 """Keeping a review's citation network in step with NCBI: starting, running and recording sync runs."""
 
 import logging
-import time
+import threading
 import uuid
+from collections import deque
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
 from datetime import timedelta
 
 from django.conf import settings
@@ -22,6 +25,8 @@ logger = logging.getLogger(__name__)
 CITED_BY_LINK = "pubmed_pubmed_citedin"
 SIMILAR_LINK = "pubmed_pubmed"
 HEARTBEAT_EVERY_SECONDS = 2.0
+# Enough threads to keep NCBI_MAX_RPS requests in flight at NCBI latency; the shared limiter does the throttling.
+FETCH_THREADS = 4
 _local_limiter: LocalRateLimiter | None = None
 
 
@@ -119,83 +124,114 @@ def _lock_take(key: str, holder: str, run: SyncRun) -> bool:
 
 
 def _sync(run: SyncRun, *, lock_key: str, on_progress) -> SyncRun:
+    """Fetch and store the review's network.
+
+    HTTP and XML parsing run on a few threads, so requests go out as fast as the shared rate limit allows while
+    the calling thread, the only one that touches the database, stores what has arrived.
+    """
     review = Review.objects.select_related("article").get(pk=run.review_id)
     pmid = review.article.pmid
-    last_beat = [0.0]
+    requests = RequestCounter()
 
     def save_progress(**fields) -> None:
-        for name, value in fields.items():
+        for name, value in {**fields, "requests_made": requests.count}.items():
             setattr(run, name, value)
         run.heartbeat_at = timezone.now()
-        run.save(update_fields=[*fields, "heartbeat_at"])
+        run.save(update_fields=[*fields, "requests_made", "heartbeat_at"])
         cache.touch(lock_key, settings.SYNC_LOCK_SECONDS)
-        last_beat[0] = time.monotonic()
         if on_progress:
             on_progress(run)
 
-    def count_request(attempt: RequestAttempt) -> None:
-        run.requests_made += 1
-        if time.monotonic() - last_beat[0] >= HEARTBEAT_EVERY_SECONDS:
-            save_progress(requests_made=run.requests_made)
+    def wait(future: Future):
+        """The future's result, beating the heartbeat while NCBI is slow or the limit makes us wait."""
+        while True:
+            try:
+                return future.result(timeout=HEARTBEAT_EVERY_SECONDS)
+            except FutureTimeout:
+                save_progress()
 
-    client = ncbi_client_get(on_request=count_request)
+    client = ncbi_client_get(on_request=requests.add)
     run.started_at = run.started_at or timezone.now()
     # A redelivered run starts its counts again: every step below is an idempotent upsert.
     save_progress(
-        state=SyncRun.State.RUNNING, stage="Fetching the review's PubMed record", started_at=run.started_at,
+        state=SyncRun.State.RUNNING, stage="Fetching the review's record and its links", started_at=run.started_at,
         done=0, total=0, new_count=0, updated_count=0, unchanged_count=0, failed_count=0, unresolved_count=0,
         errors=[], failed_pmids=[],
     )  # fmt: skip
+    pool = ThreadPoolExecutor(max_workers=FETCH_THREADS, thread_name_prefix="ncbi-fetch")
     try:
-        parsed = parse_pubmed_xml(client.efetch_pubmed([pmid]))
+        own = pool.submit(lambda: parse_pubmed_xml(client.efetch_pubmed([pmid])))
+        citing = pool.submit(client.elink, [pmid], linkname=CITED_BY_LINK)
+        neighbours = pool.submit(client.elink, [pmid], linkname=SIMILAR_LINK, with_scores=True)
+        parsed = wait(own)
         record = next((r for r in parsed.records if r.pmid == pmid), None)
         if record is None:
             detail = f" ({'; '.join(parsed.errors)})" if parsed.errors else ""
             raise SyncFailed(f"PubMed returned no record for PMID {pmid}: it is unknown or withdrawn{detail}.")
         stored = article_upsert_many(records=[record], sync_run=run)
         references_store(review=review, references=list(record.references))
-        save_progress(stage="Finding citing and similar papers", errors=stored.errors)
-
-        cited_by = [p for p, _ in client.elink([pmid], linkname=CITED_BY_LINK)[pmid] if p != pmid]
-        similar = [(p, s) for p, s in client.elink([pmid], linkname=SIMILAR_LINK, with_scores=True)[pmid] if p != pmid]
-        similar = similar[: settings.NCBI_SIMILAR_LIMIT]
-        reference_pmids = list(
-            review.citations.filter(relation="reference", cited_pmid__isnull=False).values_list("cited_pmid", flat=True)
+        cited_by = [p for p, _ in wait(citing)[pmid] if p != pmid]
+        similar = [(p, s) for p, s in wait(neighbours)[pmid] if p != pmid][: settings.NCBI_SIMILAR_LIMIT]
+        reference_pmids = review.citations.filter(relation="reference", cited_pmid__isnull=False).values_list(
+            "cited_pmid", flat=True
         )
-        wanted = list(dict.fromkeys([*reference_pmids, *cited_by, *(p for p, _ in similar)]))
-        wanted = [p for p in wanted if p != pmid]
-        save_progress(stage=f"Fetching {len(wanted)} articles", total=len(wanted))
+        wanted = [p for p in dict.fromkeys([*reference_pmids, *cited_by, *(p for p, _ in similar)]) if p != pmid]
+        save_progress(stage=f"Fetching {len(wanted)} articles", total=len(wanted), errors=stored.errors)
 
         articles = {pmid: review.article}
-        for start in range(0, len(wanted), settings.NCBI_BATCH_SIZE):
-            batch = wanted[start : start + settings.NCBI_BATCH_SIZE]
-            parsed = parse_pubmed_xml(client.efetch_pubmed(batch))
-            stored = article_upsert_many(records=[r for r in parsed.records if r.pmid in set(batch)], sync_run=run)
-            articles |= stored.articles
-            missing = [p for p in batch if p not in stored.articles]
-            errors = [*run.errors, *parsed.errors, *stored.errors]
-            if missing:
-                errors.append(f"No PubMed record returned for {len(missing)} PMID(s): {_pmid_list(missing)}.")
-            save_progress(
-                done=run.done + len(batch),
-                new_count=run.new_count + stored.new,
-                updated_count=run.updated_count + stored.updated,
-                unchanged_count=run.unchanged_count + stored.unchanged,
-                failed_count=run.failed_count + len(missing),
-                failed_pmids=[*run.failed_pmids, *missing],
-                errors=errors,
-                requests_made=run.requests_made,
-            )
+        batches = [wanted[i : i + settings.NCBI_BATCH_SIZE] for i in range(0, len(wanted), settings.NCBI_BATCH_SIZE)]
+        in_flight: deque[tuple[list[int], Future]] = deque()
+        for batch in batches:
+            in_flight.append((batch, pool.submit(lambda ids: parse_pubmed_xml(client.efetch_pubmed(ids)), batch)))
+            if len(in_flight) > FETCH_THREADS:
+                articles |= _store_batch(run, *in_flight.popleft(), wait=wait, save_progress=save_progress)
+        while in_flight:
+            articles |= _store_batch(run, *in_flight.popleft(), wait=wait, save_progress=save_progress)
 
         save_progress(stage="Linking citations")
-        unresolved = citations_link(review=review, articles=articles, cited_by=cited_by, similar=similar)
-        run.unresolved_count = unresolved
+        run.unresolved_count = citations_link(review=review, articles=articles, cited_by=cited_by, similar=similar)
     except (NcbiError, SyncFailed) as exc:
-        return _run_finish(run, SyncRun.State.FAILED, str(exc), errors=[*run.errors, str(exc)])
+        return _run_finish(run, SyncRun.State.FAILED, str(exc), errors=[*run.errors, str(exc)], requests=requests)
     except Exception as exc:
         logger.exception("Sync run %s failed", run.pk)
-        return _run_finish(run, SyncRun.State.FAILED, f"Unexpected error: {exc}", errors=[*run.errors, repr(exc)])
-    return _run_finish(run, SyncRun.State.PARTIAL if run.errors else SyncRun.State.SUCCEEDED, _summary(run))
+        message = f"Unexpected error: {exc}"
+        return _run_finish(run, SyncRun.State.FAILED, message, errors=[*run.errors, repr(exc)], requests=requests)
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+    state = SyncRun.State.PARTIAL if run.errors else SyncRun.State.SUCCEEDED
+    return _run_finish(run, state, _summary(run), requests=requests)
+
+
+def _store_batch(run: SyncRun, batch: list[int], future: Future, *, wait, save_progress) -> dict:
+    parsed = wait(future)
+    wanted = set(batch)
+    stored = article_upsert_many(records=[r for r in parsed.records if r.pmid in wanted], sync_run=run)
+    missing = [p for p in batch if p not in stored.articles]
+    errors = [*run.errors, *parsed.errors, *stored.errors]
+    if missing:
+        errors.append(f"No PubMed record returned for {len(missing)} PMID(s): {_pmid_list(missing)}.")
+    save_progress(
+        done=run.done + len(batch),
+        new_count=run.new_count + stored.new,
+        updated_count=run.updated_count + stored.updated,
+        unchanged_count=run.unchanged_count + stored.unchanged,
+        failed_count=run.failed_count + len(missing),
+        failed_pmids=[*run.failed_pmids, *missing],
+        errors=errors,
+    )
+    return stored.articles
+
+
+class RequestCounter:
+    """Counts HTTP attempts from the fetch threads; only the database thread reads it."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.count = 0
+
+    def add(self, attempt: RequestAttempt) -> None:
+        with self._lock:
+            self.count += 1
 
 
 def _pmid_list(pmids: list[int], shown: int = 20) -> str:
@@ -213,8 +249,12 @@ def _summary(run: SyncRun) -> str:
     return text
 
 
-def _run_finish(run: SyncRun, state: str, message: str, *, errors: list[str] | None = None) -> SyncRun:
+def _run_finish(
+    run: SyncRun, state: str, message: str, *, errors: list[str] | None = None, requests: RequestCounter | None = None
+) -> SyncRun:
     run.state, run.message, run.stage = state, message, ""
+    if requests is not None:
+        run.requests_made = requests.count
     run.finished_at = timezone.now()
     fields = ["state", "message", "stage", "finished_at", "requests_made", "unresolved_count"]
     if errors is not None:
