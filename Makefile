@@ -6,11 +6,12 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE ?= cafex_portal.settings.local
 
-.PHONY: help install run migrate test test-fast lint format bench worker beat demo-offline fake-ncbi check-deploy clean
+.PHONY: help install run migrate test lint format bench worker beat demo-offline fake-ncbi check-deploy clean
 
 help:
 	@echo "make run      set up, load the bundled review, serve http://$(HOST):$(PORT)"
 	@echo "make test     run the whole test suite (SQLite, or DATABASE_URL)"
+	@echo "make demo-offline  the same, synced against the bundled fake NCBI server"
 	@echo "make worker   a Celery worker (needs REDIS_URL)"
 	@echo "make bench    benchmarks that print numbers"
 	@echo "make lint     ruff and the migrations check"
@@ -52,6 +53,21 @@ check-deploy: install
 
 bench: install
 	$(BIN)/python -m benchmarks
+
+FAKE_NCBI_PORT ?= 8765
+
+# Serve the bundled review's network from the fake E-utilities server (no internet needed).
+fake-ncbi: install
+	$(BIN)/python -m fake_eutils --demo --port $(FAKE_NCBI_PORT)
+
+# The portal synced against the fake server: load the review, sync it offline, serve.
+demo-offline: migrate
+	@$(BIN)/python -m fake_eutils --demo --port $(FAKE_NCBI_PORT) & echo $$! > var/fake-ncbi.pid; \
+	trap 'kill $$(cat var/fake-ncbi.pid)' EXIT INT TERM; sleep 1; \
+	export NCBI_EUTILS_BASE_URL=http://127.0.0.1:$(FAKE_NCBI_PORT)/entrez/eutils/; \
+	$(BIN)/python manage.py load_demo && $(BIN)/python manage.py ensure_admin && \
+	$(BIN)/python manage.py sync_review 34852849 && \
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 worker: install
 	$(BIN)/celery -A cafex_portal worker --loglevel=INFO --concurrency=2

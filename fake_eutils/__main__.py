@@ -20,14 +20,22 @@ def main(argv: list[str] | None = None) -> int:
         help="directory of efetch PubmedArticleSet files (+ optional links.json); repeatable; "
         f"default {DATA_DIR / 'pubmed'}",
     )
+    parser.add_argument(
+        "--demo", action="store_true", help="serve the bundled review's network (PMID 34852849) with the recordings"
+    )
     parser.add_argument("--latency-ms", type=float, default=0, help="added to every E-utilities response")
     parser.add_argument("--max-rps", type=int, default=3, help="requests per second per client IP; 0 = unlimited")
     parser.add_argument("--max-rps-with-key", type=int, default=10, help="requests per second per api_key")
     parser.add_argument("--retry-after", type=float, default=None, help="send Retry-After on rate-limit 429s")
     args = parser.parse_args(argv)
 
-    store = Store()
-    for directory in args.data or [DATA_DIR / "pubmed"]:
+    if args.demo:
+        from fake_eutils.scenarios import demo_store
+
+        store = demo_store()
+    else:
+        store = Store()
+    for directory in args.data or ([] if args.demo else [DATA_DIR / "pubmed"]):
         store.load_directory(directory)
     fake = FakeEutils(
         store,

@@ -116,8 +116,8 @@ def test_workers_share_one_rate_limit(shared_database, broker, tmp_path):
         assert 429 not in statuses
         assert fake.max_requests_in_any_window(1.0) <= 3
         assert len(fake.requests) == sum(run.requests_made for run in finished) == 3 * (3 + 6)
-        # several processes really did work at once
-        assert len({record.client for record in fake.requests}) >= 1
+        # the three runs overlapped in time, so the limit was shared by concurrent processes
+        assert max(run.started_at for run in finished) < min(run.finished_at for run in finished)
     assert Citation.objects.filter(relation="reference", article__isnull=False).count() == 3 * 11
 
 
