@@ -15,8 +15,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from .models import Review, SyncRun
-from .ncbi.client import EutilsClient, NcbiError, RequestAttempt
-from .ncbi.parser import parse_pubmed_xml
+from .ncbi.client import EutilsClient, NcbiError, NcbiRequestError, RequestAttempt
+from .ncbi.parser import ParseResult, parse_pubmed_xml
 from .ncbi.ratelimit import LocalRateLimiter, RedisRateLimiter
 from .services import article_upsert_many, citations_link, references_store
 
@@ -182,7 +182,7 @@ def _sync(run: SyncRun, *, lock_key: str, on_progress) -> SyncRun:
         batches = [wanted[i : i + settings.NCBI_BATCH_SIZE] for i in range(0, len(wanted), settings.NCBI_BATCH_SIZE)]
         in_flight: deque[tuple[list[int], Future]] = deque()
         for batch in batches:
-            in_flight.append((batch, pool.submit(lambda ids: parse_pubmed_xml(client.efetch_pubmed(ids)), batch)))
+            in_flight.append((batch, pool.submit(_fetch_batch, client, batch)))
             if len(in_flight) > FETCH_THREADS:
                 articles |= _store_batch(run, *in_flight.popleft(), wait=wait, save_progress=save_progress)
         while in_flight:
@@ -200,6 +200,15 @@ def _sync(run: SyncRun, *, lock_key: str, on_progress) -> SyncRun:
         pool.shutdown(wait=True, cancel_futures=True)
     state = SyncRun.State.PARTIAL if run.errors else SyncRun.State.SUCCEEDED
     return _run_finish(run, state, _summary(run), requests=requests)
+
+
+def _fetch_batch(client: EutilsClient, pmids: list[int]) -> ParseResult:
+    """One batch, parsed. NCBI refusing it (an <ERROR> body, a 4xx) costs this batch, not the run; NCBI being
+    unavailable past the retries ends the run."""
+    try:
+        return parse_pubmed_xml(client.efetch_pubmed(pmids))
+    except NcbiRequestError as exc:
+        return ParseResult(records=[], errors=[f"NCBI refused a batch of {len(pmids)} PMIDs: {exc}"])
 
 
 def _store_batch(run: SyncRun, batch: list[int], future: Future, *, wait, save_progress) -> dict:

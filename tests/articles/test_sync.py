@@ -201,3 +201,45 @@ def test_the_bundled_review_syncs_offline_and_resolves_references(fake_ncbi, dem
     assert references.filter(article__isnull=False).count() == recorded
     assert references.get(position=1).article is None
     assert demo_review.citations.filter(relation="cited_by").count() == 5
+
+
+def test_an_error_body_for_one_batch_costs_that_batch_only(network, review, settings):
+    settings.NCBI_BATCH_SIZE = 10
+
+    def refuse_the_first_batch(run):
+        if run.total and not run.done and not network.faults.pending():
+            network.add_fault(
+                path="efetch", status=200, body="<eFetchResult><ERROR>Cannot retrieve</ERROR></eFetchResult>"
+            )
+
+    run = sync_run_execute(
+        run=sync_run_start(review=review, trigger="command", enqueue=False), on_progress=refuse_the_first_batch
+    )
+    assert run.state == SyncRun.State.PARTIAL
+    assert (run.new_count, run.failed_count) == (run.total - 10, 10)
+    assert any("NCBI refused a batch of 10 PMIDs: " in e and "Cannot retrieve" in e for e in run.errors)
+
+
+def test_an_empty_answer_reports_every_asked_pmid(network, review):
+    def empty_answers(run):
+        if run.total and not run.done and not network.faults.pending():
+            network.add_fault(
+                path="efetch", status=200, body="<?xml version='1.0'?><PubmedArticleSet></PubmedArticleSet>"
+            )
+
+    run = sync_run_execute(
+        run=sync_run_start(review=review, trigger="command", enqueue=False), on_progress=empty_answers
+    )
+    assert run.state == SyncRun.State.PARTIAL
+    assert run.new_count == 0
+    assert run.failed_count == run.total == len(set(run.failed_pmids)) == 18
+    assert review.citations.filter(relation="reference").count() == 10
+
+
+def test_the_scheduled_refresh_syncs_every_review(network, review, django_capture_on_commit_callbacks):
+    from articles.tasks import refresh_all_reviews
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert refresh_all_reviews() == 1
+    run = SyncRun.objects.get()
+    assert run.trigger == SyncRun.Trigger.SCHEDULE and run.state == SyncRun.State.SUCCEEDED

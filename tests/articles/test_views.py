@@ -59,3 +59,11 @@ def test_review_page_query_count_is_flat(client, django_assert_max_num_queries):
         CitationFactory(review=review, relation="reference", position=position)
     with django_assert_max_num_queries(8):
         assert client.get(f"/reviews/{review.article.pmid}/").status_code == 200
+
+
+def test_pages_can_be_closed_to_anonymous_visitors(client, demo_review, settings, admin_user):
+    settings.CAFEX_PUBLIC_READ = False
+    response = client.get("/reviews/34852849/")
+    assert response.status_code == 302 and "login" in response["Location"]
+    client.force_login(admin_user)
+    assert client.get("/reviews/34852849/").status_code == 200
