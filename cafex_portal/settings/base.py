@@ -90,7 +90,7 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 
-LOGIN_URL = "admin:login"
+LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 
 # --- Redis and Celery: with no REDIS_URL, tasks run in-process so the portal works on a laptop.

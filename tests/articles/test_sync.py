@@ -19,6 +19,19 @@ def _sync(review: Review) -> SyncRun:
     return sync_run_execute(run=run)
 
 
+def _sync_with_fault_on_batches(review: Review, network, **fault) -> SyncRun:
+    """Sync, scripting `fault` once the review's own record is in, just before the first batch is requested."""
+    scripted = []
+
+    def script_fault(run):
+        if run.total and not scripted:
+            network.add_fault(path="efetch", **fault)
+            scripted.append(True)
+
+    run = sync_run_start(review=review, trigger=SyncRun.Trigger.COMMAND, enqueue=False)
+    return sync_run_execute(run=run, on_progress=script_fault)
+
+
 @pytest.fixture
 def network(fake_ncbi):
     network_store(REVIEW, references=10, unresolved=2, cited_by=4, similar=6, store=fake_ncbi.store)
@@ -118,13 +131,7 @@ def test_malformed_xml_keeps_every_complete_article_and_reports_the_rest(network
     whole, cut = network.store.article_xml(REVIEW + 1), network.store.article_xml(REVIEW + 2)
     broken = f"<?xml version='1.0'?><PubmedArticleSet>{whole}{cut[: len(cut) // 2]}"
 
-    def break_the_batch(run):  # once the review's own record is in, every efetch comes back cut short
-        if run.total and not run.done and not network.faults.pending():
-            network.add_fault(path="efetch", body=broken, status=200, times=2)
-
-    run = sync_run_execute(
-        run=sync_run_start(review=review, trigger="command", enqueue=False), on_progress=break_the_batch
-    )
+    run = _sync_with_fault_on_batches(review, network, body=broken, status=200, times=2)  # both attempts
 
     assert run.state == SyncRun.State.PARTIAL, run.message
     assert (run.total, run.new_count, run.failed_count) == (18, 1, 17)
@@ -206,30 +213,16 @@ def test_the_bundled_review_syncs_offline_and_resolves_references(fake_ncbi, dem
 def test_an_error_body_for_one_batch_costs_that_batch_only(network, review, settings):
     settings.NCBI_BATCH_SIZE = 10
 
-    def refuse_the_first_batch(run):
-        if run.total and not run.done and not network.faults.pending():
-            network.add_fault(
-                path="efetch", status=200, body="<eFetchResult><ERROR>Cannot retrieve</ERROR></eFetchResult>"
-            )
-
-    run = sync_run_execute(
-        run=sync_run_start(review=review, trigger="command", enqueue=False), on_progress=refuse_the_first_batch
-    )
+    refusal = "<eFetchResult><ERROR>Cannot retrieve</ERROR></eFetchResult>"
+    run = _sync_with_fault_on_batches(review, network, status=200, body=refusal)
     assert run.state == SyncRun.State.PARTIAL
     assert (run.new_count, run.failed_count) == (run.total - 10, 10)
     assert any("NCBI refused a batch of 10 PMIDs: " in e and "Cannot retrieve" in e for e in run.errors)
 
 
 def test_an_empty_answer_reports_every_asked_pmid(network, review):
-    def empty_answers(run):
-        if run.total and not run.done and not network.faults.pending():
-            network.add_fault(
-                path="efetch", status=200, body="<?xml version='1.0'?><PubmedArticleSet></PubmedArticleSet>"
-            )
-
-    run = sync_run_execute(
-        run=sync_run_start(review=review, trigger="command", enqueue=False), on_progress=empty_answers
-    )
+    empty = "<?xml version='1.0'?><PubmedArticleSet></PubmedArticleSet>"
+    run = _sync_with_fault_on_batches(review, network, status=200, body=empty)
     assert run.state == SyncRun.State.PARTIAL
     assert run.new_count == 0
     assert run.failed_count == run.total == len(set(run.failed_pmids)) == 18

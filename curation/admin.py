@@ -1,0 +1,227 @@
+"""Admin for curation data. Vocabulary changes and reviews go through the services, as everywhere else."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.helpers import ActionForm
+from django.db.models import Count
+
+from cafex_portal.exceptions import ApplicationError
+
+from . import services
+from .models import (
+    AnnotationComment,
+    AnnotationRevision,
+    AnnotationTerm,
+    Assignment,
+    MechanismAnnotation,
+    ScreeningDecision,
+    Term,
+)
+from .services.vocabulary import EDITABLE_FIELDS, term_fields_check
+
+
+class TermActionForm(ActionForm):
+    merge_into = forms.IntegerField(required=False, label="merge into term id")
+
+
+class TermAdminForm(forms.ModelForm):
+    """Runs the vocabulary rules before saving, so a clash or a bad identifier shows on the field."""
+
+    class Meta:
+        model = Term
+        fields = ["facet", "label", "synonyms", "identifier", "description", "allows_drug"]
+
+    def clean(self):
+        cleaned = super().clean()
+        facet = cleaned.get("facet") or (self.instance.facet if self.instance.pk else None)
+        if not facet:
+            return cleaned
+        fields = {name: cleaned[name] for name in self.Meta.fields if name in cleaned and name != "facet"}
+        try:
+            term_fields_check(facet=facet, fields=fields, current=self.instance if self.instance.pk else None)
+        except ApplicationError as error:
+            for field, messages_ in error.extra.get("errors", {}).items():
+                self.add_error(field if field in self.fields else None, messages_)
+        return cleaned
+
+
+@admin.register(Term)
+class TermAdmin(admin.ModelAdmin):
+    list_display = ["label", "facet", "status", "identifier", "merged_into", "allows_drug", "usage", "updated_at"]
+    list_filter = ["facet", "status", "allows_drug"]
+    search_fields = ["label", "search_text", "identifier", "description"]
+    readonly_fields = ["status", "merged_into", "created_by", "created_at", "updated_at"]
+    fields = [
+        "facet", "label", "synonyms", "identifier", "description", "allows_drug", "status", "merged_into",
+        "created_by", "created_at", "updated_at",
+    ]  # fmt: skip
+    list_select_related = ["merged_into"]
+    form = TermAdminForm
+    action_form = TermActionForm
+    actions = ["merge_selected", "retire_selected", "reactivate_selected"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(usage_count=Count("annotation_links"))
+
+    def get_readonly_fields(self, request, obj=None):
+        return [*self.readonly_fields, "facet"] if obj else self.readonly_fields
+
+    @admin.display(description="annotations", ordering="usage_count")
+    def usage(self, obj: Term) -> int:
+        return obj.usage_count
+
+    def save_model(self, request, obj, form, change):
+        data = {field: form.cleaned_data[field] for field in form.changed_data if field in form.cleaned_data}
+        try:
+            if change:
+                fields = {k: v for k, v in data.items() if k in EDITABLE_FIELDS}
+                saved = services.term_update(term=obj, user=request.user, **fields)
+            else:
+                saved = services.term_create(
+                    facet=obj.facet,
+                    label=obj.label,
+                    user=request.user,
+                    synonyms=obj.synonyms or [],
+                    identifier=obj.identifier,
+                    description=obj.description,
+                    allows_drug=obj.allows_drug,
+                )
+        except ApplicationError as error:
+            self.message_user(request, error.message, messages.ERROR)
+            return
+        obj.pk = saved.pk
+
+    @admin.action(description="Merge selected terms into the term id given below")
+    def merge_selected(self, request, queryset):
+        target_id = request.POST.get("merge_into")
+        target = Term.objects.filter(pk=target_id).first() if target_id and target_id.isdigit() else None
+        if target is None:
+            self.message_user(request, "Give the id of the term to merge into.", messages.ERROR)
+            return
+        merged = 0
+        for source in queryset.exclude(pk=target.pk):
+            try:
+                services.term_merge(source=source, target=target, user=request.user)
+                merged += 1
+            except ApplicationError as error:
+                self.message_user(request, f"{source.label}: {error.message}", messages.ERROR)
+        if merged:
+            self.message_user(request, f"Merged {merged} term(s) into “{target.label}”.", messages.SUCCESS)
+
+    @admin.action(description="Retire selected terms")
+    def retire_selected(self, request, queryset):
+        self._each(request, queryset, services.term_retire, "Retired")
+
+    @admin.action(description="Reactivate selected retired terms")
+    def reactivate_selected(self, request, queryset):
+        self._each(request, queryset, services.term_reactivate, "Reactivated")
+
+    def _each(self, request, queryset, service, done: str) -> None:
+        count = 0
+        for term in queryset:
+            try:
+                service(term=term, user=request.user)
+                count += 1
+            except ApplicationError as error:
+                self.message_user(request, f"{term.label}: {error.message}", messages.ERROR)
+        if count:
+            self.message_user(request, f"{done} {count} term(s).", messages.SUCCESS)
+
+
+@admin.register(ScreeningDecision)
+class ScreeningDecisionAdmin(admin.ModelAdmin):
+    list_display = ["citation", "decision", "reason", "decided_by", "decided_at"]
+    list_filter = ["decision", "reason", "citation__review"]
+    search_fields = ["=citation__article__pmid", "citation__article__title", "note"]
+    raw_id_fields = ["citation", "decided_by"]
+    list_select_related = ["citation__article", "decided_by"]
+
+
+@admin.register(Assignment)
+class AssignmentAdmin(admin.ModelAdmin):
+    list_display = ["citation", "curator", "assigned_by", "assigned_at"]
+    list_filter = ["curator", "citation__review"]
+    search_fields = ["=citation__article__pmid", "curator__username"]
+    raw_id_fields = ["citation", "curator", "assigned_by"]
+    list_select_related = ["citation__article", "curator", "assigned_by"]
+
+
+class AnnotationTermInline(admin.TabularInline):
+    model = AnnotationTerm
+    extra = 0
+    raw_id_fields = ["term"]
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class AnnotationCommentInline(admin.TabularInline):
+    model = AnnotationComment
+    extra = 0
+    fields = ["author", "text", "created_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(MechanismAnnotation)
+class MechanismAnnotationAdmin(admin.ModelAdmin):
+    """Read and review here; editing goes through the curation pages, which keep the history and versions."""
+
+    list_display = ["id", "citation", "author", "state", "confidence", "version", "updated_at", "reviewed_by"]
+    list_filter = ["state", "confidence", "citation__relation", "citation__review"]
+    search_fields = ["=id", "=citation__article__pmid", "author__username", "quote", "notes", "terms__label"]
+    readonly_fields = [field.name for field in MechanismAnnotation._meta.concrete_fields]
+    list_select_related = ["citation__article", "author", "reviewed_by"]
+    inlines = [AnnotationTermInline, AnnotationCommentInline]
+    actions = ["accept_selected"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description="Accept selected submitted annotations (all or none)")
+    def accept_selected(self, request, queryset):
+        try:
+            accepted = services.annotation_bulk_accept(annotations=list(queryset), user=request.user)
+        except ApplicationError as error:
+            self.message_user(request, error.message, messages.ERROR)
+            return
+        self.message_user(request, f"Accepted {len(accepted)} annotation(s).", messages.SUCCESS)
+
+
+@admin.register(AnnotationRevision)
+class AnnotationRevisionAdmin(admin.ModelAdmin):
+    list_display = ["id", "annotation", "action", "version", "actor", "created_at"]
+    list_filter = ["action"]
+    search_fields = ["=annotation__id", "actor__username"]
+    readonly_fields = [field.name for field in AnnotationRevision._meta.concrete_fields]
+    list_select_related = ["actor"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(AnnotationComment)
+class AnnotationCommentAdmin(admin.ModelAdmin):
+    list_display = ["id", "annotation", "author", "short_text", "created_at"]
+    search_fields = ["=annotation__id", "author__username", "text"]
+    raw_id_fields = ["annotation", "author"]
+    list_select_related = ["author"]
+
+    @admin.display(description="text")
+    def short_text(self, obj: AnnotationComment) -> str:
+        return obj.text[:80]

@@ -1,0 +1,320 @@
+"""Curation API: reads through selectors, writes through services, one small input serializer per write."""
+
+from typing import Any
+
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from articles.models import Citation
+from cafex_portal.exceptions import ApplicationError, NotAllowedError
+
+from . import roles, selectors, services
+from .filters import AnnotationFilter, AssignmentFilter, TermFilter
+from .models import AnnotationRevision, Assignment, MechanismAnnotation, ScreeningDecision, Term
+from .serializers import (
+    ERRORS,
+    WRITE_ERRORS,
+    AcceptInputSerializer,
+    AnnotationCreateInputSerializer,
+    AnnotationSerializer,
+    AnnotationUpdateInputSerializer,
+    AssignmentInputSerializer,
+    AssignmentSerializer,
+    BulkAcceptInputSerializer,
+    CommentInputSerializer,
+    CommentSerializer,
+    ErrorSerializer,
+    RejectInputSerializer,
+    RevertInputSerializer,
+    RevisionSerializer,
+    ScreeningInputSerializer,
+    ScreeningSerializer,
+    TermCreateInputSerializer,
+    TermMergeInputSerializer,
+    TermSerializer,
+    TermUpdateInputSerializer,
+    VersionInputSerializer,
+)
+
+
+def validated(serializer_class: type, data: Any) -> dict:
+    """Input checked by a serializer; failures take the same shape as the services' (`detail` + `errors`)."""
+    serializer = serializer_class(data=data)
+    if not serializer.is_valid():
+        fields = ", ".join(serializer.errors)
+        raise ApplicationError(f"Check these fields: {fields}.", extra={"errors": serializer.errors})
+    return serializer.validated_data
+
+
+def _missing(kind: str, ids: list[int]) -> ApplicationError:
+    listed = ", ".join(str(i) for i in ids)
+    return ApplicationError(f"No {kind} with id {listed}.", extra={"errors": {kind: [f"Not found: {listed}."]}})
+
+
+class AnnotationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Mechanism annotations. Visitors see accepted ones; curators also their own; editors all.
+
+    Filter by review or article PMID, state, author, and any facet by term id or label (`?cargo=miR-21`).
+    """
+
+    serializer_class = AnnotationSerializer
+    filterset_class = AnnotationFilter
+    lookup_value_regex = r"\d+"
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return MechanismAnnotation.objects.none()
+        return selectors.annotation_list(user=self.request.user)
+
+    def _show(self, annotation: MechanismAnnotation, status_code: int = status.HTTP_200_OK) -> Response:
+        fresh = selectors.annotation_get(user=self.request.user, pk=annotation.pk) or annotation
+        return Response(AnnotationSerializer(fresh, context=self.get_serializer_context()).data, status=status_code)
+
+    @extend_schema(request=AnnotationCreateInputSerializer, responses={201: AnnotationSerializer, **WRITE_ERRORS})
+    def create(self, request: Request) -> Response:
+        data = validated(AnnotationCreateInputSerializer, request.data)
+        annotation = services.annotation_create(
+            citation=data["citation"],
+            user=request.user,
+            values=data.get("values") or {},
+            quote=data["quote"],
+            figure=data["figure"],
+            confidence=data["confidence"],
+            notes=data["notes"],
+            client_token=data["client_token"],
+        )
+        return self._show(annotation, status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=AnnotationUpdateInputSerializer,
+        responses={200: AnnotationSerializer, **WRITE_ERRORS},
+        description="Change an annotation. `version` is required: the version you are editing. Fields left out stay "
+        "as they are, and so do facets left out of `values`. If someone saved a newer version first, nothing is "
+        "written and the 409 response carries both versions (`current` and `yours`).",
+    )
+    def partial_update(self, request: Request, pk: int) -> Response:
+        annotation = self.get_object()
+        data = validated(AnnotationUpdateInputSerializer, request.data)
+        annotation = services.annotation_update(
+            annotation=annotation,
+            user=request.user,
+            expected_version=data["version"],
+            values=data.get("values"),
+            quote=data.get("quote"),
+            figure=data.get("figure"),
+            confidence=data.get("confidence"),
+            notes=data.get("notes"),
+        )
+        return self._show(annotation)
+
+    @extend_schema(responses={204: None, **ERRORS})
+    def destroy(self, request: Request, pk: int) -> Response:
+        services.annotation_delete(annotation=self.get_object(), user=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(request=VersionInputSerializer, responses={200: AnnotationSerializer, **WRITE_ERRORS})
+    @action(detail=True, methods=["post"])
+    def submit(self, request: Request, pk: int) -> Response:
+        """Hand a draft or a fixed rejected annotation to the editors (authors only)."""
+        data = validated(VersionInputSerializer, request.data)
+        annotation = services.annotation_submit(
+            annotation=self.get_object(), user=request.user, expected_version=data.get("version")
+        )
+        return self._show(annotation)
+
+    @extend_schema(request=AcceptInputSerializer, responses={200: AnnotationSerializer, **WRITE_ERRORS})
+    @action(detail=True, methods=["post"])
+    def accept(self, request: Request, pk: int) -> Response:
+        """Accept a submitted annotation (editors; not your own)."""
+        data = validated(AcceptInputSerializer, request.data)
+        annotation = services.annotation_accept(
+            annotation=self.get_object(),
+            user=request.user,
+            comment=data["comment"],
+            expected_version=data.get("version"),
+        )
+        return self._show(annotation)
+
+    @extend_schema(request=RejectInputSerializer, responses={200: AnnotationSerializer, **WRITE_ERRORS})
+    @action(detail=True, methods=["post"])
+    def reject(self, request: Request, pk: int) -> Response:
+        """Send a submitted annotation back to its author with a comment saying why (editors; not your own)."""
+        data = validated(RejectInputSerializer, request.data)
+        annotation = services.annotation_reject(
+            annotation=self.get_object(),
+            user=request.user,
+            comment=data["comment"],
+            expected_version=data.get("version"),
+        )
+        return self._show(annotation)
+
+    @extend_schema(request=RevertInputSerializer, responses={200: AnnotationSerializer, **WRITE_ERRORS})
+    @action(detail=True, methods=["post"])
+    def revert(self, request: Request, pk: int) -> Response:
+        """Restore the annotation as one of its revisions recorded it (editors); the revert is recorded too."""
+        annotation = self.get_object()
+        data = validated(RevertInputSerializer, request.data)
+        revision = AnnotationRevision.objects.filter(pk=data["revision"], annotation=annotation).first()
+        if revision is None:
+            raise ApplicationError(
+                f"Annotation {annotation.pk} has no revision {data['revision']}.",
+                extra={"errors": {"revision": ["Pick one of this annotation's revisions."]}},
+            )
+        annotation = services.annotation_revert(
+            annotation=annotation, user=request.user, revision=revision, expected_version=data.get("version")
+        )
+        return self._show(annotation)
+
+    @extend_schema(request=BulkAcceptInputSerializer, responses={200: AnnotationSerializer(many=True), **WRITE_ERRORS})
+    @action(detail=False, methods=["post"], url_path="bulk-accept", url_name="bulk-accept")
+    def bulk_accept(self, request: Request) -> Response:
+        """Accept several submitted annotations at once; if one cannot be accepted, none is."""
+        ids = list(dict.fromkeys(validated(BulkAcceptInputSerializer, request.data)["ids"]))
+        found = selectors.annotation_visible_to(user=request.user).in_bulk(ids)
+        if missing := [i for i in ids if i not in found]:
+            raise _missing("annotations", missing)
+        services.annotation_bulk_accept(annotations=[found[i] for i in ids], user=request.user)
+        annotations = selectors.annotation_list(user=request.user).filter(pk__in=ids)
+        by_id = {annotation.pk: annotation for annotation in annotations}
+        return Response(AnnotationSerializer([by_id[i] for i in ids], many=True).data)
+
+    @extend_schema(methods=["GET"], responses={200: CommentSerializer(many=True), **ERRORS})
+    @extend_schema(methods=["POST"], request=CommentInputSerializer, responses={201: CommentSerializer, **ERRORS})
+    @action(detail=True, methods=["get", "post"])
+    def comments(self, request: Request, pk: int) -> Response:
+        """The discussion of an annotation, for curators who can see it."""
+        annotation = self.get_object()
+        if request.method == "POST":
+            text = validated(CommentInputSerializer, request.data)["text"]
+            comment = services.comment_add(annotation=annotation, user=request.user, text=text)
+            return Response(CommentSerializer(comment).data, status=status.HTTP_201_CREATED)
+        if not roles.can_comment(request.user, annotation):
+            raise NotAllowedError("Comments are for curators and editors.")
+        return Response(CommentSerializer(selectors.annotation_comments(annotation=annotation), many=True).data)
+
+    @extend_schema(responses={200: RevisionSerializer(many=True), **ERRORS})
+    @action(detail=True, methods=["get"])
+    def history(self, request: Request, pk: int) -> Response:
+        """Every change to the annotation, oldest first: who, when, the fields changed and a snapshot."""
+        annotation = self.get_object()
+        if not roles.can_read_history(request.user, annotation):
+            raise NotAllowedError("The history is for editors and the annotation's author.")
+        return Response(RevisionSerializer(selectors.annotation_history(annotation=annotation), many=True).data)
+
+
+UNDECIDED = {"decision": ScreeningDecision.Decision.UNDECIDED, "reason": "", "note": "", "decided_by": None}
+
+
+class CitationScreeningView(APIView):
+    """A citation's screening decision: in scope, out of scope (with a reason) or undecided."""
+
+    def _citation(self, pk: int) -> Citation:
+        return get_object_or_404(Citation, pk=pk)
+
+    @extend_schema(responses={200: ScreeningSerializer, 404: ErrorSerializer})
+    def get(self, request: Request, pk: int) -> Response:
+        citation = self._citation(pk)
+        screening = ScreeningDecision.objects.select_related("decided_by").filter(citation=citation).first()
+        if screening is None:
+            return Response({"citation": citation.pk, **UNDECIDED, "decided_at": None})
+        return Response(ScreeningSerializer(screening).data)
+
+    @extend_schema(request=ScreeningInputSerializer, responses={200: ScreeningSerializer, **ERRORS})
+    def put(self, request: Request, pk: int) -> Response:
+        citation = self._citation(pk)
+        data = validated(ScreeningInputSerializer, request.data)
+        screening = services.screening_set(citation=citation, user=request.user, **data)
+        return Response(ScreeningSerializer(screening).data)
+
+    @extend_schema(request=ScreeningInputSerializer, responses={200: ScreeningSerializer, **ERRORS})
+    def post(self, request: Request, pk: int) -> Response:
+        return self.put(request, pk)
+
+
+class AssignmentViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """Citations given to curators. Editors see and manage all; curators see their own."""
+
+    serializer_class = AssignmentSerializer
+    filterset_class = AssignmentFilter
+    permission_classes = [IsAuthenticated]
+    lookup_value_regex = r"\d+"
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Assignment.objects.none()
+        return selectors.assignment_list(user=self.request.user)
+
+    @extend_schema(request=AssignmentInputSerializer, responses={201: AssignmentSerializer(many=True), **ERRORS})
+    def create(self, request: Request) -> Response:
+        data = validated(AssignmentInputSerializer, request.data)
+        ids = list(dict.fromkeys(data["citations"]))
+        found = Citation.objects.in_bulk(ids)
+        if missing := [i for i in ids if i not in found]:
+            raise _missing("citations", missing)
+        assignments = services.assignment_create(
+            citations=[found[i] for i in ids], curator=data["curator"], user=request.user
+        )
+        listed = selectors.assignment_list(user=request.user).filter(pk__in=[a.pk for a in assignments])
+        return Response(AssignmentSerializer(listed, many=True).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(responses={204: None, **ERRORS})
+    def destroy(self, request: Request, pk: int) -> Response:
+        services.assignment_delete(assignment=self.get_object(), user=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class VocabularyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Controlled vocabulary terms by facet. Reading is open; editors add, edit, merge and retire."""
+
+    serializer_class = TermSerializer
+    filterset_class = TermFilter
+    lookup_value_regex = r"\d+"
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_queryset(self):
+        return selectors.term_list()
+
+    @extend_schema(request=TermCreateInputSerializer, responses={201: TermSerializer, **ERRORS})
+    def create(self, request: Request) -> Response:
+        data = validated(TermCreateInputSerializer, request.data)
+        term = services.term_create(user=request.user, **data)
+        return Response(TermSerializer(term).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=TermUpdateInputSerializer, responses={200: TermSerializer, **ERRORS})
+    def partial_update(self, request: Request, pk: int) -> Response:
+        term = self.get_object()
+        data = validated(TermUpdateInputSerializer, request.data)
+        return Response(TermSerializer(services.term_update(term=term, user=request.user, **data)).data)
+
+    @extend_schema(
+        request=TermMergeInputSerializer,
+        responses={200: OpenApiResponse(TermSerializer, description="The term that stays."), **ERRORS},
+    )
+    @action(detail=True, methods=["post"])
+    def merge(self, request: Request, pk: int) -> Response:
+        """Merge this term into another of its facet; annotations move over and record it in their history."""
+        source = self.get_object()
+        target_id = validated(TermMergeInputSerializer, request.data)["into"]
+        target = Term.objects.filter(pk=target_id).first()
+        if target is None:
+            raise _missing("into", [target_id])
+        return Response(TermSerializer(services.term_merge(source=source, target=target, user=request.user)).data)
+
+    @extend_schema(request=None, responses={200: TermSerializer, **ERRORS})
+    @action(detail=True, methods=["post"])
+    def retire(self, request: Request, pk: int) -> Response:
+        """Stop offering the term; annotations that use it keep it."""
+        return Response(TermSerializer(services.term_retire(term=self.get_object(), user=request.user)).data)
+
+    @extend_schema(request=None, responses={200: TermSerializer, **ERRORS})
+    @action(detail=True, methods=["post"])
+    def reactivate(self, request: Request, pk: int) -> Response:
+        """Offer a retired term again."""
+        return Response(TermSerializer(services.term_reactivate(term=self.get_object(), user=request.user)).data)

@@ -1,1 +1,0 @@
-"""Curation models: vocabulary, screening and mechanism annotations."""

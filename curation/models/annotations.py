@@ -1,0 +1,172 @@
+"""Mechanism annotations, the terms they hold, their comments and their history."""
+
+from django.conf import settings
+from django.db import models
+
+from articles.models import Citation
+
+from .vocabulary import Facet, Term
+
+
+class MechanismAnnotation(models.Model):
+    """One mechanism a cited paper reports, as a set of vocabulary terms per facet plus its support.
+
+    `version` grows by one with every change; writers pass the version they saw, so a stale form never
+    overwrites newer work. `client_token` makes a double-submitted create form create one annotation.
+    """
+
+    class State(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        SUBMITTED = "submitted", "Submitted"
+        ACCEPTED = "accepted", "Accepted"
+        REJECTED = "rejected", "Rejected"
+
+    class Confidence(models.TextChoices):
+        LOW = "low", "Low"
+        MEDIUM = "medium", "Medium"
+        HIGH = "high", "High"
+
+    # An annotation is curated work; a sync that drops a citation must not take it along silently.
+    citation = models.ForeignKey(Citation, on_delete=models.PROTECT, related_name="annotations")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="annotations")
+    state = models.CharField(max_length=16, choices=State.choices, default=State.DRAFT)
+    terms = models.ManyToManyField(Term, through="AnnotationTerm", related_name="annotations", blank=True)
+    quote = models.TextField(blank=True, default="", help_text="A short quote from the paper that supports it.")
+    figure = models.CharField(max_length=200, blank=True, default="", help_text='E.g. "Fig. 3B".')
+    confidence = models.CharField(max_length=8, choices=Confidence.choices, blank=True, default="")
+    notes = models.TextField(blank=True, default="")
+    version = models.PositiveIntegerField(default=1)
+    client_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    review_comment = models.TextField(blank=True, default="")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["citation", "created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(state__in=["draft", "submitted", "accepted", "rejected"]),
+                name="annotation_state_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(confidence__in=["", "low", "medium", "high"]), name="annotation_confidence_valid"
+            ),
+            models.CheckConstraint(condition=models.Q(version__gte=1), name="annotation_version_positive"),
+            models.CheckConstraint(
+                condition=models.Q(state="draft") | models.Q(submitted_at__isnull=False),
+                name="annotation_submitted_at_when_submitted",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(state__in=["accepted", "rejected"]) | models.Q(reviewed_at__isnull=False),
+                name="annotation_reviewed_at_when_reviewed",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(state="rejected") | ~models.Q(review_comment=""),
+                name="annotation_rejection_has_comment",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["state", "submitted_at"], name="annotation_state_idx"),
+            models.Index(fields=["citation", "state"], name="annotation_citation_state_idx"),
+            models.Index(fields=["author", "state"], name="annotation_author_state_idx"),
+            models.Index(fields=["updated_at"], name="annotation_updated_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"annotation {self.pk} ({self.get_state_display().lower()}) on citation {self.citation_id}"
+
+    def values_by_facet(self) -> dict[str, list[Term]]:
+        """Terms grouped by facet in the order they were added; uses prefetched `annotation_terms` when present."""
+        grouped: dict[str, list[Term]] = {facet: [] for facet in Facet.values}
+        for link in self.annotation_terms.all():
+            grouped[link.term.facet].append(link.term)
+        return grouped
+
+
+class AnnotationTerm(models.Model):
+    """A term an annotation holds. Kept as a model of its own so facet filters have an index to use."""
+
+    annotation = models.ForeignKey(MechanismAnnotation, on_delete=models.CASCADE, related_name="annotation_terms")
+    # A term that annotations use cannot be deleted: retire or merge it instead.
+    term = models.ForeignKey(Term, on_delete=models.PROTECT, related_name="annotation_links")
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [models.UniqueConstraint(fields=["annotation", "term"], name="annotation_term_unique")]
+        indexes = [models.Index(fields=["term", "annotation"], name="annotation_term_term_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.annotation_id} — {self.term}"
+
+
+class AnnotationComment(models.Model):
+    """A remark on an annotation, by its author or a reviewer; reviews with a comment add one too."""
+
+    annotation = models.ForeignKey(MechanismAnnotation, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [models.CheckConstraint(condition=~models.Q(text=""), name="comment_text_not_empty")]
+        indexes = [models.Index(fields=["annotation", "created_at"], name="comment_annotation_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.author} on {self.annotation_id}: {self.text[:60]}"
+
+
+class AnnotationRevision(models.Model):
+    """One change to an annotation: who, when, what it looked like afterwards, and which fields changed.
+
+    `snapshot` is the whole annotation after the change (what a revert restores); `changes` maps each changed
+    field or facet to `{"from": …, "to": …}`. A deleted annotation keeps its revisions, with `annotation` empty.
+    """
+
+    class Action(models.TextChoices):
+        CREATED = "created", "Created"
+        UPDATED = "updated", "Updated"
+        SUBMITTED = "submitted", "Submitted"
+        ACCEPTED = "accepted", "Accepted"
+        REJECTED = "rejected", "Rejected"
+        REVERTED = "reverted", "Reverted"
+        TERM_MERGED = "term_merged", "Term merged"
+        DELETED = "deleted", "Deleted"
+
+    annotation = models.ForeignKey(
+        MechanismAnnotation, null=True, blank=True, on_delete=models.SET_NULL, related_name="revisions"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    action = models.CharField(max_length=16, choices=Action.choices)
+    version = models.PositiveIntegerField(help_text="The annotation's version after this change.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    snapshot = models.JSONField(default=dict)
+    changes = models.JSONField(default=dict, blank=True)
+    reverted_to = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", help_text="Reverts only."
+    )
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(
+                    action__in=[
+                        "created", "updated", "submitted", "accepted", "rejected", "reverted", "term_merged",
+                        "deleted",
+                    ]
+                ),
+                name="revision_action_valid",
+            )
+        ]  # fmt: skip
+        indexes = [models.Index(fields=["annotation", "created_at"], name="revision_annotation_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} annotation {self.annotation_id} (v{self.version})"

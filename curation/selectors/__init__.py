@@ -1,0 +1,45 @@
+"""Reads of curation data, shaped for pages and the API without N+1 queries."""
+
+from .annotations import (
+    annotation_comments,
+    annotation_get,
+    annotation_history,
+    annotation_list,
+    annotation_prefetch,
+    annotation_submission_gaps,
+    annotation_visible_to,
+    inbox,
+)
+from .queue import RELATION_RANK, assignment_list, curation_queue, my_queue, queue_counts
+from .vocabulary import (
+    HIGHLIGHT_FACETS,
+    term_highlights,
+    term_ids_matching,
+    term_list,
+    term_search,
+    term_search_order,
+    vocabulary_choices,
+)
+
+__all__ = [
+    "HIGHLIGHT_FACETS",
+    "RELATION_RANK",
+    "annotation_comments",
+    "annotation_get",
+    "annotation_history",
+    "annotation_list",
+    "annotation_prefetch",
+    "annotation_submission_gaps",
+    "annotation_visible_to",
+    "assignment_list",
+    "curation_queue",
+    "inbox",
+    "my_queue",
+    "queue_counts",
+    "term_highlights",
+    "term_ids_matching",
+    "term_list",
+    "term_search",
+    "term_search_order",
+    "vocabulary_choices",
+]

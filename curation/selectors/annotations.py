@@ -1,0 +1,88 @@
+"""Reads of annotations: who sees which, shaped for pages and the API without N+1 queries."""
+
+from typing import Any
+
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+from django.utils.datastructures import MultiValueDict
+
+from cafex_portal.exceptions import ApplicationError
+
+from .. import roles
+from ..models import AnnotationComment, AnnotationRevision, AnnotationTerm, MechanismAnnotation
+
+State = MechanismAnnotation.State
+
+
+def annotation_prefetch(queryset: QuerySet[MechanismAnnotation]) -> QuerySet[MechanismAnnotation]:
+    """Everything an annotation is shown with: citation, article, review, people, terms in order, comment count."""
+    comment_count = (
+        AnnotationComment.objects.filter(annotation=OuterRef("pk"))
+        .order_by()
+        .values("annotation")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return (
+        queryset.select_related("citation__article", "citation__review__article", "author", "reviewed_by")
+        .prefetch_related(
+            Prefetch("annotation_terms", queryset=AnnotationTerm.objects.select_related("term").order_by("pk"))
+        )
+        .annotate(comment_count=Coalesce(Subquery(comment_count), 0))
+    )
+
+
+def annotation_visible_to(*, user: Any) -> QuerySet[MechanismAnnotation]:
+    """Visitors see accepted annotations; curators also their own; editors everything."""
+    annotations = MechanismAnnotation.objects.all()
+    if roles.is_editor(user):
+        return annotations
+    if roles.is_curator(user):
+        return annotations.filter(Q(state=State.ACCEPTED) | Q(author=user))
+    return annotations.filter(state=State.ACCEPTED)
+
+
+def annotation_list(*, user: Any, filters: dict | None = None) -> QuerySet[MechanismAnnotation]:
+    """Visible annotations filtered by `filters` (the API's query parameters: review, pmid, state, facets …)."""
+    from ..filters import AnnotationFilter
+
+    annotations = annotation_visible_to(user=user).order_by("citation__review", "citation", "created_at", "pk")
+    if filters:
+        if not hasattr(filters, "getlist"):
+            filters = MultiValueDict(
+                {key: list(value) if isinstance(value, (list, tuple)) else [value] for key, value in filters.items()}
+            )
+        filterset = AnnotationFilter(data=filters, queryset=annotations)
+        if not filterset.is_valid():
+            raise ApplicationError("Check the filters.", extra={"errors": filterset.errors})
+        annotations = filterset.qs
+    return annotation_prefetch(annotations)
+
+
+def annotation_get(*, user: Any, pk: int) -> MechanismAnnotation | None:
+    """One annotation the user may see, ready to show; None if it does not exist or is hidden from them."""
+    return annotation_prefetch(annotation_visible_to(user=user)).filter(pk=pk).first()
+
+
+def annotation_history(*, annotation: MechanismAnnotation) -> QuerySet[AnnotationRevision]:
+    return annotation.revisions.select_related("actor").order_by("created_at", "pk")
+
+
+def annotation_comments(*, annotation: MechanismAnnotation) -> QuerySet[AnnotationComment]:
+    return annotation.comments.select_related("author").order_by("created_at", "pk")
+
+
+def annotation_submission_gaps(*, annotation: MechanismAnnotation) -> dict[str, list[str]]:
+    """What the annotation still lacks before it can be submitted, `{field: [message]}`; empty when complete."""
+    from ..services.history import terms_by_facet
+    from ..services.validation import submission_gaps
+
+    return submission_gaps(terms_by_facet(annotation)).errors
+
+
+def inbox(*, user: Any) -> QuerySet[MechanismAnnotation]:
+    """Submitted annotations waiting for this editor: everyone's but their own, oldest first."""
+    if not roles.is_editor(user):
+        return MechanismAnnotation.objects.none()
+    waiting = MechanismAnnotation.objects.filter(state=State.SUBMITTED).exclude(author=user)
+    return annotation_prefetch(waiting.order_by("submitted_at", "pk"))

@@ -1,0 +1,179 @@
+"""The curation queue: a review's citations with screening, assignments and annotation counts."""
+
+from typing import Any
+
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+
+from articles.models import Citation, Review
+
+from .. import roles
+from ..models import Assignment, MechanismAnnotation, ScreeningDecision
+
+State = MechanismAnnotation.State
+Decision = ScreeningDecision.Decision
+
+
+def _annotation_count(state: str | None = None, author: Any = None) -> Coalesce:
+    annotations = MechanismAnnotation.objects.filter(citation=OuterRef("pk"))
+    if state:
+        annotations = annotations.filter(state=state)
+    if author is not None:
+        annotations = annotations.filter(author=author)
+    counted = annotations.order_by().values("citation").annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
+RELATION_RANK = Case(
+    When(relation=Citation.Relation.REFERENCE, then=0),
+    When(relation=Citation.Relation.CITED_BY, then=1),
+    default=2,
+    output_field=IntegerField(),
+)
+
+
+def _queue_queryset(citations: QuerySet[Citation]) -> QuerySet[Citation]:
+    return (
+        citations.select_related("article", "review__article", "screening", "screening__decided_by")
+        .prefetch_related(
+            Prefetch("assignments", queryset=Assignment.objects.select_related("curator").order_by("assigned_at"))
+        )
+        .annotate(
+            annotation_count=_annotation_count(),
+            accepted_count=_annotation_count(State.ACCEPTED),
+            submitted_count=_annotation_count(State.SUBMITTED),
+            draft_count=_annotation_count(State.DRAFT),
+            rejected_count=_annotation_count(State.REJECTED),
+            decision_value=Coalesce(F("screening__decision"), Value(Decision.UNDECIDED)),
+            relation_rank=RELATION_RANK,
+        )
+    )
+
+
+def _queue_order(citations: QuerySet[Citation]) -> QuerySet[Citation]:
+    """References in the review's order, then citing papers newest first, then similar ones by score."""
+    return citations.order_by(
+        "relation_rank",
+        "position",
+        F("score").desc(nulls_last=True),
+        F("article__pub_year").desc(nulls_last=True),
+        "pk",
+    )
+
+
+def _user_id(user: Any) -> int | None:
+    if user is None or isinstance(user, int):
+        return user
+    return user.pk
+
+
+def curation_queue(
+    *,
+    review: Review,
+    relation: str | None = None,
+    decision: str | None = None,
+    state: str | None = None,
+    assignee: Any = None,
+    text: str | None = None,
+) -> QuerySet[Citation]:
+    """A review's citations to screen and annotate, each with its article, screening decision and annotation
+    counts (`annotation_count`, `accepted_count`, `submitted_count`, `draft_count`, `rejected_count`,
+    `decision_value`) and its assignments.
+
+    `decision` "undecided" includes citations never screened; `state` keeps citations with an annotation in that
+    state; `assignee` is a user or user id, or "none" for unassigned citations; `text` searches title, printed
+    reference and journal, or PMID / position when it is a number.
+    """
+    citations = Citation.objects.filter(review=review)
+    if relation:
+        citations = citations.filter(relation=relation)
+    if decision == Decision.UNDECIDED:
+        citations = citations.filter(Q(screening__isnull=True) | Q(screening__decision=Decision.UNDECIDED))
+    elif decision:
+        citations = citations.filter(screening__decision=decision)
+    if state:
+        citations = citations.filter(Exists(MechanismAnnotation.objects.filter(citation=OuterRef("pk"), state=state)))
+    if assignee == "none":
+        citations = citations.exclude(Exists(Assignment.objects.filter(citation=OuterRef("pk"))))
+    elif assignee not in (None, ""):
+        citations = citations.filter(
+            Exists(Assignment.objects.filter(citation=OuterRef("pk"), curator_id=_user_id(assignee)))
+        )
+    text = (text or "").strip()
+    if text:
+        match = (
+            Q(article__title__icontains=text)
+            | Q(citation_text__icontains=text)
+            | Q(article__journal_title__icontains=text)
+        )
+        if text.isdigit():
+            number = int(text)
+            match |= Q(article__pmid=number) | Q(cited_pmid=number) | Q(position=number)
+        citations = citations.filter(match)
+    return _queue_order(_queue_queryset(citations))
+
+
+def queue_counts(*, review: Review) -> dict[str, Any]:
+    """How far the review's curation has come: screening totals, citations with annotations, annotations by
+    state. Two queries."""
+    has_annotation = Exists(MechanismAnnotation.objects.filter(citation=OuterRef("pk")))
+    has_accepted = Exists(MechanismAnnotation.objects.filter(citation=OuterRef("pk"), state=State.ACCEPTED))
+    has_assignment = Exists(Assignment.objects.filter(citation=OuterRef("pk")))
+    counts = Citation.objects.filter(review=review).aggregate(
+        total=Count("pk"),
+        in_scope=Count("pk", filter=Q(screening__decision=Decision.IN_SCOPE)),
+        out_of_scope=Count("pk", filter=Q(screening__decision=Decision.OUT_OF_SCOPE)),
+        with_annotations=Count("pk", filter=has_annotation),
+        accepted=Count("pk", filter=has_accepted),
+        assigned=Count("pk", filter=has_assignment),
+    )
+    counts["screened"] = counts["in_scope"] + counts["out_of_scope"]
+    counts["undecided"] = counts["total"] - counts["screened"]
+    by_state = dict(
+        MechanismAnnotation.objects.filter(citation__review=review)
+        .order_by()
+        .values_list("state")
+        .annotate(n=Count("pk"))
+        .values_list("state", "n")
+    )
+    counts["annotations"] = {state: by_state.get(state, 0) for state in State.values}
+    return counts
+
+
+def my_queue(*, user: Any) -> QuerySet[Citation]:
+    """The citations assigned to the user across reviews, oldest assignment first, with the same counts as the
+    queue plus `my_annotation_count` and `assigned_at`."""
+    if not roles.is_authenticated(user):
+        return Citation.objects.none()
+    assigned_at = Assignment.objects.filter(citation=OuterRef("pk"), curator=user).values("assigned_at")[:1]
+    citations = Citation.objects.filter(Exists(Assignment.objects.filter(citation=OuterRef("pk"), curator=user)))
+    return (
+        _queue_queryset(citations)
+        .annotate(my_annotation_count=_annotation_count(author=user), assigned_at=Subquery(assigned_at))
+        .order_by("assigned_at", "review", "relation_rank", "position", "pk")
+    )
+
+
+def assignment_list(*, user: Any) -> QuerySet[Assignment]:
+    """Editors see every assignment, curators their own, anyone else none."""
+    assignments = Assignment.objects.select_related(
+        "citation__article", "citation__review__article", "curator", "assigned_by"
+    ).order_by("assigned_at", "pk")
+    if roles.is_editor(user):
+        return assignments
+    if roles.is_curator(user):
+        return assignments.filter(curator=user)
+    return assignments.none()

@@ -1,0 +1,119 @@
+"""Vocabulary reads: search for pick lists, filters by term, and highlighting in abstracts."""
+
+import re
+from collections.abc import Iterable
+
+from django.db.models import Case, Count, IntegerField, Max, Q, QuerySet, When
+from django.db.models.functions import Lower
+
+from ..models import Facet, Term
+
+
+def term_ids_matching(*, facet: str, values: Iterable[str]) -> list[int]:
+    """Ids of the facet's terms named by id or label (case-insensitive); a merged term stands for its target."""
+    ids = [int(v) for v in values if str(v).strip().isdigit()]
+    labels = [str(v).strip() for v in values if str(v).strip() and not str(v).strip().isdigit()]
+    match = Q(pk__in=ids)
+    for label in labels:
+        match |= Q(label__iexact=label)
+    if not ids and not labels:
+        return []
+    found = Term.objects.filter(match, facet=facet).values_list("pk", "merged_into_id")
+    return sorted({merged_into or pk for pk, merged_into in found})
+
+
+def term_list(*, facet: str | None = None, status: str | None = None, q: str = "") -> QuerySet[Term]:
+    """Terms for listings: by facet and label, or by relevance to `q` (label prefix, name prefix, anywhere)."""
+    terms = Term.objects.select_related("merged_into")
+    if facet:
+        terms = terms.filter(facet=facet)
+    if status:
+        terms = terms.filter(status=status)
+    return term_search_order(terms, q)
+
+
+def term_search_order(terms: QuerySet[Term], q: str) -> QuerySet[Term]:
+    needle = (q or "").strip().casefold()
+    if not needle:
+        return terms.order_by("facet", Lower("label"), "pk")
+    return (
+        terms.filter(search_text__contains=needle)
+        .annotate(
+            match_rank=Case(
+                When(search_text__startswith=f"|{needle}", then=0),
+                When(search_text__contains=f"|{needle}", then=1),
+                default=2,
+                output_field=IntegerField(),
+            )
+        )
+        .order_by("match_rank", Lower("label"), "pk")
+    )
+
+
+def term_search(*, facet: str, q: str = "", include_retired: bool = False, limit: int = 20) -> list[Term]:
+    """Terms a curator can pick for a facet, found by label or synonym, case-insensitive; prefix matches
+    first. Retired terms only when asked for; merged ones never."""
+    statuses = [Term.Status.ACTIVE, Term.Status.RETIRED] if include_retired else [Term.Status.ACTIVE]
+    terms = Term.objects.filter(facet=facet, status__in=statuses)
+    return list(term_search_order(terms, q)[: max(limit, 0)])
+
+
+def vocabulary_choices(*, including: Iterable[Term] = ()) -> dict[str, list[Term]]:
+    """Active terms by facet for pick lists, plus `including` (an annotation's own, possibly retired, terms)."""
+    extra = {term.pk for term in including}
+    terms = Term.objects.filter(Q(status=Term.Status.ACTIVE) | Q(pk__in=extra)).order_by(Lower("label"), "pk")
+    grouped: dict[str, list[Term]] = {facet: [] for facet in Facet.values}
+    for term in terms:
+        grouped[term.facet].append(term)
+    return grouped
+
+
+# Direction and role words ("promotes", "mechanism") are everywhere in an abstract; highlighting them says nothing.
+HIGHLIGHT_FACETS = tuple(f for f in Facet.values if f not in (Facet.DIRECTION, Facet.ROLE))
+HIGHLIGHT_MIN_LENGTH = 3
+_TAG = re.compile(r"<[^>]*>")
+_highlighters: dict[tuple, tuple[re.Pattern | None, dict[str, list[Term]]]] = {}
+
+
+def _highlighter(facets: tuple[str, ...]) -> tuple[re.Pattern | None, dict[str, list[Term]]]:
+    """One compiled pattern per vocabulary state, rebuilt only when a term changes."""
+    stamp = Term.objects.aggregate(n=Count("pk"), latest=Max("updated_at"))
+    key = (stamp["n"], stamp["latest"], facets)
+    entry = _highlighters.get(key)
+    if entry is None:
+        by_name: dict[str, list[Term]] = {}
+        for term in Term.objects.filter(status=Term.Status.ACTIVE, facet__in=facets).order_by("pk"):
+            for name in term.names:
+                name = name.strip()
+                if len(name) >= HIGHLIGHT_MIN_LENGTH and term not in by_name.get(name.casefold(), []):
+                    by_name.setdefault(name.casefold(), []).append(term)
+        pattern = None
+        if by_name:
+            names = sorted(by_name, key=len, reverse=True)
+            # A name ends where a word ends, but "miR-21" must not light up inside "miR-210" or "miR-21-5p".
+            pattern = re.compile(
+                r"(?<!\w)(?:" + "|".join(re.escape(name) for name in names) + r")(?!\w|-\w)", re.IGNORECASE
+            )
+        entry = (pattern, by_name)
+        # Patterns for an older vocabulary are dropped; two threads building the same one at once is harmless.
+        for stale in [k for k in list(_highlighters) if k[:2] != key[:2]]:
+            _highlighters.pop(stale, None)
+        _highlighters[key] = entry
+    return entry
+
+
+def term_highlights(*, text: str, facets: Iterable[str] | None = None) -> list[tuple[int, int, Term]]:
+    """Where active vocabulary names occur in `text`: `(start, end, term)` sorted by position, longest name
+    first where names overlap, one tuple per term when two terms share a name. `text` may be plain or the
+    stored sanitised HTML; matches never fall inside a tag. Costs one query while the vocabulary is unchanged."""
+    pattern, by_name = _highlighter(tuple(sorted(facets)) if facets is not None else HIGHLIGHT_FACETS)
+    if pattern is None or not text:
+        return []
+    tags = [(m.start(), m.end()) for m in _TAG.finditer(text)]
+    found = []
+    for match in pattern.finditer(text):
+        if any(start < match.end() and match.start() < end for start, end in tags):
+            continue
+        for term in by_name.get(match.group(0).casefold(), []):
+            found.append((match.start(), match.end(), term))
+    return found

@@ -1,0 +1,260 @@
+"""API shapes for curation: output serializers for reads, small input serializers for each write."""
+
+from django.contrib.auth import get_user_model
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from articles.models import Citation
+
+from .models import (
+    AnnotationComment,
+    AnnotationRevision,
+    Assignment,
+    Facet,
+    MechanismAnnotation,
+    OutOfScopeReason,
+    ScreeningDecision,
+    Term,
+)
+
+# --- Errors, for the schema
+
+
+class ErrorSerializer(serializers.Serializer):
+    detail = serializers.CharField(help_text="What went wrong, in words a person can act on.")
+    errors = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()),
+        required=False,
+        help_text="Messages by field or facet.",
+    )
+
+
+class ConflictSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+    current = serializers.DictField(help_text="The annotation as stored now.")
+    yours = serializers.DictField(help_text="What you sent, with the version you had.")
+
+
+ERRORS = {400: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer}
+WRITE_ERRORS = {**ERRORS, 409: ConflictSerializer}
+
+
+# --- Vocabulary
+
+
+class TermBriefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Term
+        fields = ["id", "label", "identifier", "status"]
+        read_only_fields = fields
+
+
+class TermSerializer(serializers.ModelSerializer):
+    identifier_url = serializers.CharField(read_only=True)
+    identifier_source = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = Term
+        fields = [
+            "id", "facet", "label", "synonyms", "identifier", "identifier_source", "identifier_url", "description",
+            "status", "merged_into", "allows_drug", "created_at", "updated_at",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+
+class TermCreateInputSerializer(serializers.Serializer):
+    facet = serializers.ChoiceField(choices=Facet.choices)
+    label = serializers.CharField(max_length=200)
+    synonyms = serializers.ListField(child=serializers.CharField(), required=False, default=list)
+    identifier = serializers.CharField(required=False, allow_blank=True, default="")
+    description = serializers.CharField(required=False, allow_blank=True, default="")
+    allows_drug = serializers.BooleanField(required=False, default=False)
+
+
+class TermUpdateInputSerializer(serializers.Serializer):
+    label = serializers.CharField(max_length=200, required=False)
+    synonyms = serializers.ListField(child=serializers.CharField(), required=False)
+    identifier = serializers.CharField(required=False, allow_blank=True)
+    description = serializers.CharField(required=False, allow_blank=True)
+    allows_drug = serializers.BooleanField(required=False)
+
+
+class TermMergeInputSerializer(serializers.Serializer):
+    into = serializers.IntegerField(help_text="Id of the term that stays.")
+
+
+# --- Annotations
+
+
+class FacetTermsSerializer(serializers.Serializer):
+    """Terms grouped by facet: every facet is present, empty when unset."""
+
+    def get_fields(self):
+        return {facet: TermBriefSerializer(many=True, read_only=True) for facet in Facet.values}
+
+
+class FacetIdsSerializer(serializers.Serializer):
+    """`{facet: [term ids]}`; facets left out keep their terms on update and are empty on create."""
+
+    def get_fields(self):
+        return {
+            facet: serializers.ListField(child=serializers.IntegerField(), required=False, help_text=label)
+            for facet, label in Facet.choices
+        }
+
+    def to_internal_value(self, data):
+        if isinstance(data, dict):
+            unknown = sorted(set(data) - set(Facet.values))
+            if unknown:
+                raise serializers.ValidationError(
+                    {key: [f"Not a facet; use one of: {', '.join(Facet.values)}."] for key in unknown}
+                )
+        return super().to_internal_value(data)
+
+
+class AnnotationCitationSerializer(serializers.ModelSerializer):
+    review = serializers.IntegerField(source="review.article.pmid", read_only=True, help_text="Review PMID")
+    pmid = serializers.IntegerField(source="article.pmid", read_only=True, allow_null=True)
+
+    class Meta:
+        model = Citation
+        fields = ["id", "review", "relation", "position", "pmid"]
+        read_only_fields = fields
+
+
+class AnnotationSerializer(serializers.ModelSerializer):
+    citation = AnnotationCitationSerializer(read_only=True)
+    review = serializers.IntegerField(source="citation.review.article.pmid", read_only=True, help_text="Review PMID")
+    pmid = serializers.IntegerField(
+        source="citation.article.pmid", read_only=True, allow_null=True, help_text="Annotated article PMID"
+    )
+    author = serializers.CharField(source="author.username", read_only=True)
+    reviewed_by = serializers.CharField(source="reviewed_by.username", read_only=True, allow_null=True)
+    values = serializers.SerializerMethodField()
+    comment_count = serializers.IntegerField(read_only=True, default=0)
+
+    class Meta:
+        model = MechanismAnnotation
+        fields = [
+            "id", "citation", "review", "pmid", "state", "version", "author", "values", "quote", "figure",
+            "confidence", "notes", "review_comment", "reviewed_by", "reviewed_at", "submitted_at", "created_at",
+            "updated_at", "comment_count", "client_token",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+    @extend_schema_field(FacetTermsSerializer)
+    def get_values(self, annotation: MechanismAnnotation) -> dict:
+        return {
+            facet: TermBriefSerializer(terms, many=True).data for facet, terms in annotation.values_by_facet().items()
+        }
+
+
+class AnnotationCreateInputSerializer(serializers.Serializer):
+    citation = serializers.PrimaryKeyRelatedField(queryset=Citation.objects.all(), help_text="Citation id")
+    values = FacetIdsSerializer(required=False)
+    quote = serializers.CharField(required=False, allow_blank=True, default="", trim_whitespace=False)
+    figure = serializers.CharField(required=False, allow_blank=True, default="")
+    confidence = serializers.ChoiceField(
+        choices=MechanismAnnotation.Confidence.choices, required=False, allow_blank=True, default=""
+    )
+    notes = serializers.CharField(required=False, allow_blank=True, default="", trim_whitespace=False)
+    client_token = serializers.UUIDField(
+        required=False, allow_null=True, default=None, help_text="Send the same UUID again and get the same annotation."
+    )
+
+
+class AnnotationUpdateInputSerializer(serializers.Serializer):
+    version = serializers.IntegerField(
+        min_value=1, help_text="Required: the version you are editing. A newer stored version makes this a 409."
+    )
+    values = FacetIdsSerializer(required=False)
+    quote = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
+    figure = serializers.CharField(required=False, allow_blank=True)
+    confidence = serializers.ChoiceField(
+        choices=MechanismAnnotation.Confidence.choices, required=False, allow_blank=True
+    )
+    notes = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
+
+
+class VersionInputSerializer(serializers.Serializer):
+    version = serializers.IntegerField(
+        min_value=1, required=False, help_text="The version you looked at; a newer one makes this a 409."
+    )
+
+
+class AcceptInputSerializer(VersionInputSerializer):
+    comment = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class RejectInputSerializer(VersionInputSerializer):
+    comment = serializers.CharField(allow_blank=True, help_text="Why: required.")
+
+
+class RevertInputSerializer(VersionInputSerializer):
+    revision = serializers.IntegerField(help_text="Id of the revision to restore.")
+
+
+class BulkAcceptInputSerializer(serializers.Serializer):
+    ids = serializers.ListField(child=serializers.IntegerField(), min_length=1, max_length=500)
+
+
+class CommentSerializer(serializers.ModelSerializer):
+    author = serializers.CharField(source="author.username", read_only=True)
+
+    class Meta:
+        model = AnnotationComment
+        fields = ["id", "author", "text", "created_at"]
+        read_only_fields = fields
+
+
+class CommentInputSerializer(serializers.Serializer):
+    text = serializers.CharField(allow_blank=True)
+
+
+class RevisionSerializer(serializers.ModelSerializer):
+    actor = serializers.CharField(source="actor.username", read_only=True, allow_null=True)
+
+    class Meta:
+        model = AnnotationRevision
+        fields = ["id", "action", "version", "actor", "created_at", "changes", "snapshot", "reverted_to"]
+        read_only_fields = fields
+
+
+# --- Screening and assignments
+
+
+class ScreeningSerializer(serializers.ModelSerializer):
+    decided_by = serializers.CharField(source="decided_by.username", read_only=True, allow_null=True)
+
+    class Meta:
+        model = ScreeningDecision
+        fields = ["citation", "decision", "reason", "note", "decided_by", "decided_at"]
+        read_only_fields = fields
+
+
+class ScreeningInputSerializer(serializers.Serializer):
+    decision = serializers.ChoiceField(choices=ScreeningDecision.Decision.choices)
+    reason = serializers.ChoiceField(
+        choices=OutOfScopeReason.choices, required=False, allow_blank=True, default="", help_text="Out of scope only."
+    )
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class AssignmentSerializer(serializers.ModelSerializer):
+    curator = serializers.CharField(source="curator.username", read_only=True)
+    assigned_by = serializers.CharField(source="assigned_by.username", read_only=True, allow_null=True)
+    citation = AnnotationCitationSerializer(read_only=True)
+
+    class Meta:
+        model = Assignment
+        fields = ["id", "citation", "curator", "assigned_by", "assigned_at"]
+        read_only_fields = fields
+
+
+class AssignmentInputSerializer(serializers.Serializer):
+    citations = serializers.ListField(
+        child=serializers.IntegerField(), min_length=1, max_length=1000, help_text="Citation ids"
+    )
+    curator = serializers.SlugRelatedField(
+        slug_field="username", queryset=get_user_model().objects.all(), help_text="Curator's username"
+    )

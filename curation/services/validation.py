@@ -1,0 +1,138 @@
+"""The rules a mechanism must follow, checked facet by facet so every message names its field."""
+
+from typing import Any
+
+from ..models import SINGLE_VALUE_FACETS, Facet, MechanismAnnotation, Term
+from ._common import FieldErrors
+
+QUOTE_MAX = 2000
+NOTES_MAX = 10000
+FIGURE_MAX = 200
+
+SUBMIT_MINIMUM = "cargo or cargo type, effect, direction and evidence"
+
+
+def facet_label(facet: str) -> str:
+    return Facet(facet).label.lower() if facet in Facet.values else facet
+
+
+def final_term(term: Term) -> Term:
+    """A merged term stands for the term it was merged into (merges keep chains one step long)."""
+    seen = set()
+    while term.status == Term.Status.MERGED and term.merged_into_id and term.pk not in seen:
+        seen.add(term.pk)
+        term = term.merged_into
+    return term
+
+
+def resolve_values(
+    values: Any,
+    *,
+    errors: FieldErrors,
+    current: dict[str, list[Term]] | None = None,
+) -> dict[str, list[Term]]:
+    """Turn `{facet: [term ids]}` into terms, checked against the vocabulary.
+
+    Facets missing from `values` keep their `current` terms. A merged term is replaced by its target. A retired
+    term may stay where it already is but cannot be added.
+    """
+    current = current or {facet: [] for facet in Facet.values}
+    grouped: dict[str, list[Term]] = {facet: list(current.get(facet, [])) for facet in Facet.values}
+    if values is None:
+        return grouped
+    if not isinstance(values, dict):
+        errors.add("values", "Give the values as an object mapping each facet to a list of term ids.")
+        return grouped
+
+    wanted: dict[str, list[int]] = {}
+    for facet, ids in values.items():
+        if facet not in Facet.values:
+            errors.add(facet, f"“{facet}” is not a facet; use one of: {', '.join(Facet.values)}.")
+            continue
+        if isinstance(ids, int) and not isinstance(ids, bool):
+            ids = [ids]
+        if not isinstance(ids, (list, tuple)) or not all(isinstance(i, int) and not isinstance(i, bool) for i in ids):
+            errors.add(facet, f"Give the {facet_label(facet)} as a list of term ids.")
+            continue
+        wanted[facet] = list(ids)
+
+    all_ids = {term_id for ids in wanted.values() for term_id in ids}
+    terms = Term.objects.select_related("merged_into").in_bulk(all_ids) if all_ids else {}
+    for facet, ids in wanted.items():
+        already = {term.pk for term in current.get(facet, [])}
+        chosen: list[Term] = []
+        for term_id in ids:
+            term = terms.get(term_id)
+            if term is None:
+                errors.add(facet, f"There is no vocabulary term with id {term_id}.")
+                continue
+            term = final_term(term)
+            if term.facet != facet:
+                errors.add(
+                    facet,
+                    f"“{term.label}” is a {facet_label(term.facet)} term; choose a {facet_label(facet)} term here.",
+                )
+            elif term.status == Term.Status.RETIRED and term.pk not in already:
+                errors.add(facet, f"“{term.label}” is retired and cannot be added; pick an active term.")
+            elif term.status == Term.Status.MERGED:
+                errors.add(facet, f"“{term.label}” was merged away; pick the term it was merged into.")
+            elif all(term.pk != other.pk for other in chosen):
+                chosen.append(term)
+        grouped[facet] = chosen
+
+    for facet in SINGLE_VALUE_FACETS:
+        if facet in wanted and len(grouped[facet]) > 1:
+            names = ", ".join(term.label for term in grouped[facet])
+            errors.add(facet, f"{Facet(facet).label} takes one value; choose one of: {names}.")
+
+    if grouped[Facet.DRUG] and not any(term.allows_drug for term in grouped[Facet.EFFECT]):
+        resistance = list(
+            Term.objects.filter(facet=Facet.EFFECT, allows_drug=True, status=Term.Status.ACTIVE)
+            .order_by("label")
+            .values_list("label", flat=True)
+        )
+        which = f" ({' or '.join(resistance)})" if resistance else ""
+        errors.add(
+            Facet.DRUG,
+            f"A drug is recorded only with a resistance effect{which}: add one under effect, or remove the drug.",
+        )
+    return grouped
+
+
+def clean_text_fields(fields: dict[str, Any], *, errors: FieldErrors) -> dict[str, str]:
+    """Strip and check quote, figure, confidence and notes; only the keys given are returned."""
+    cleaned: dict[str, str] = {}
+    limits = {"quote": QUOTE_MAX, "figure": FIGURE_MAX, "notes": NOTES_MAX}
+    for field, value in fields.items():
+        if value is None:
+            continue
+        if not isinstance(value, str):
+            errors.add(field, "Give text.")
+            continue
+        value = value.strip()
+        if field in limits and len(value) > limits[field]:
+            errors.add(field, f"Keep the {field} under {limits[field]:,} characters (it has {len(value):,}).")
+            continue
+        if field == "confidence" and value not in ("", *MechanismAnnotation.Confidence.values):
+            errors.add(field, "Confidence is low, medium or high (or left empty).")
+            continue
+        cleaned[field] = value
+    return cleaned
+
+
+def submission_gaps(values: dict[str, list[Term]]) -> FieldErrors:
+    """What an annotation still lacks to make a mechanism: cargo or cargo type, effect, direction, evidence."""
+    gaps = FieldErrors()
+    if not values[Facet.CARGO] and not values[Facet.CARGO_TYPE]:
+        gaps.add(Facet.CARGO, "Give the cargo, or at least its type, before submitting.")
+    for facet in (Facet.EFFECT, Facet.DIRECTION, Facet.EVIDENCE):
+        if not values[facet]:
+            gaps.add(facet, f"Give the {facet_label(facet)} before submitting.")
+    return gaps
+
+
+def require_submittable(values: dict[str, list[Term]], *, verb: str = "submit") -> None:
+    gaps = submission_gaps(values)
+    if gaps:
+        missing = ", ".join("cargo or cargo type" if f == Facet.CARGO else facet_label(f) for f in gaps.errors)
+        gaps.raise_if_any(f"To {verb} a mechanism it needs at least {SUBMIT_MINIMUM}; missing: {missing}.")

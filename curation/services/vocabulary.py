@@ -1,0 +1,259 @@
+"""Curating the controlled vocabularies: add, edit, merge duplicates, retire."""
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from cafex_portal.exceptions import ApplicationError
+
+from ..models import (
+    AnnotationRevision,
+    AnnotationTerm,
+    Facet,
+    MechanismAnnotation,
+    Term,
+    identifier_source,
+    normalise_identifier,
+    term_search_text,
+)
+from ._common import FieldErrors, field_error, require_editor
+from .history import annotation_snapshot, snapshot_changes, terms_by_facet
+
+LABEL_MAX = 200
+EDITABLE_FIELDS = {"label", "synonyms", "identifier", "description", "allows_drug"}
+KNOWN_IDENTIFIERS = (
+    "HGNC:…, MIMAT…/MI… (miRBase), CL:…, DOID:…, NCIT:C…, CHEBI:…, GO:…, ECO:…, hsa04151 (KEGG), R-HSA-…"
+)
+
+
+def _clean_synonyms(synonyms: Any, label: str, errors: FieldErrors) -> list[str]:
+    if isinstance(synonyms, str):
+        synonyms = [part for part in synonyms.replace("\n", ",").split(",")]
+    if not isinstance(synonyms, (list, tuple)) or not all(isinstance(s, str) for s in synonyms):
+        errors.add("synonyms", "Give the synonyms as a list of names.")
+        return []
+    seen = {label.casefold()}
+    cleaned = []
+    for synonym in synonyms:
+        synonym = synonym.strip()
+        if synonym and synonym.casefold() not in seen:
+            seen.add(synonym.casefold())
+            cleaned.append(synonym)
+    return cleaned
+
+
+def _check_fields(
+    *, facet: str, fields: dict[str, Any], errors: FieldErrors, current: Term | None = None
+) -> dict[str, Any]:
+    """Clean the given fields of a term in `facet`, checking the label and identifier are not taken."""
+    cleaned: dict[str, Any] = {}
+    if "label" in fields:
+        label = (fields["label"] or "").strip()
+        if not label:
+            errors.add("label", "Give the term a label.")
+        elif len(label) > LABEL_MAX:
+            errors.add("label", f"Keep the label under {LABEL_MAX} characters.")
+        else:
+            clash = Term.objects.filter(facet=facet, label__iexact=label).exclude(status=Term.Status.MERGED)
+            clash = clash.exclude(pk=current.pk if current else None).first()
+            if clash:
+                errors.add("label", f"“{clash.label}” is already a {Facet(facet).label.lower()} term (id {clash.pk}).")
+            cleaned["label"] = label
+    if "synonyms" in fields:
+        label = cleaned.get("label") or (current.label if current else "")
+        cleaned["synonyms"] = _clean_synonyms(fields["synonyms"], label, errors)
+    if "identifier" in fields:
+        identifier = normalise_identifier(fields["identifier"] or "")
+        if identifier and identifier_source(identifier) is None:
+            errors.add("identifier", f"“{identifier}” is not an identifier we know; use one of {KNOWN_IDENTIFIERS}.")
+        elif identifier:
+            clash = Term.objects.filter(facet=facet, identifier=identifier).exclude(status=Term.Status.MERGED)
+            clash = clash.exclude(pk=current.pk if current else None).first()
+            if clash:
+                errors.add("identifier", f"{identifier} already identifies “{clash.label}” (id {clash.pk}).")
+        cleaned["identifier"] = identifier
+    if "description" in fields:
+        cleaned["description"] = (fields["description"] or "").strip()
+    if "allows_drug" in fields:
+        allows_drug = bool(fields["allows_drug"])
+        if allows_drug and facet != Facet.EFFECT:
+            errors.add("allows_drug", "Only effect terms can allow a drug.")
+        cleaned["allows_drug"] = allows_drug
+    return cleaned
+
+
+def term_fields_check(*, facet: str, fields: dict[str, Any], current: Term | None = None) -> dict[str, Any]:
+    """The cleaned fields, or an ApplicationError naming each field at fault (for forms that check first)."""
+    errors = FieldErrors()
+    cleaned = _check_fields(facet=facet, fields=fields, errors=errors, current=current)
+    errors.raise_if_any()
+    return cleaned
+
+
+@transaction.atomic
+def term_create(
+    *,
+    facet: str,
+    label: str,
+    user: Any,
+    synonyms: Iterable[str] = (),
+    identifier: str = "",
+    description: str = "",
+    allows_drug: bool = False,
+) -> Term:
+    require_editor(user, "add vocabulary terms")
+    if facet not in Facet.values:
+        raise field_error("facet", f"“{facet}” is not a facet; use one of: {', '.join(Facet.values)}.")
+    errors = FieldErrors()
+    fields = _check_fields(
+        facet=facet,
+        fields={
+            "label": label,
+            "synonyms": list(synonyms) if not isinstance(synonyms, str) else synonyms,
+            "identifier": identifier,
+            "description": description,
+            "allows_drug": allows_drug,
+        },
+        errors=errors,
+    )
+    errors.raise_if_any()
+    try:
+        with transaction.atomic():
+            return Term.objects.create(
+                facet=facet,
+                created_by=user,
+                search_text=term_search_text(fields["label"], fields["synonyms"]),
+                **fields,
+            )
+    except IntegrityError:
+        raise field_error("label", f"“{fields['label']}” was just added by someone else.") from None
+
+
+def _locked(term: Term) -> Term:
+    return Term.objects.select_for_update(of=("self",)).select_related("merged_into").get(pk=term.pk)
+
+
+@transaction.atomic
+def term_update(*, term: Term, user: Any, **fields: Any) -> Term:
+    """Edit label, synonyms, identifier, description or allows_drug. Annotations follow: they point at the term."""
+    require_editor(user, "edit vocabulary terms")
+    unknown = set(fields) - EDITABLE_FIELDS
+    if unknown:
+        raise ApplicationError(
+            f"These cannot be edited here: {', '.join(sorted(unknown))}; use merge or retire to change a status."
+        )
+    term = _locked(term)
+    if term.status == Term.Status.MERGED:
+        raise ApplicationError(f"“{term.label}” was merged into “{term.merged_into.label}”; edit that term instead.")
+    errors = FieldErrors()
+    cleaned = _check_fields(facet=term.facet, fields=fields, errors=errors, current=term)
+    errors.raise_if_any()
+    for field, value in cleaned.items():
+        setattr(term, field, value)
+    term.search_text = term_search_text(term.label, term.synonyms)
+    try:
+        with transaction.atomic():
+            term.save()
+    except IntegrityError:
+        raise field_error("label", "Another term just took this label or identifier.") from None
+    return term
+
+
+@transaction.atomic
+def term_merge(*, source: Term, target: Term, user: Any) -> Term:
+    """Fold a duplicate into another term of the same facet: its annotations, names and identifier move over.
+
+    Every annotation that used `source` now uses `target`, gets a new version and a revision saying so.
+    """
+    require_editor(user, "merge vocabulary terms")
+    if source.pk == target.pk:
+        raise field_error("into", "A term cannot be merged into itself.")
+    first, second = sorted([source, target], key=lambda t: t.pk)  # lock in one order: no deadlock
+    locked = {t.pk: t for t in (_locked(first), _locked(second))}
+    source, target = locked[source.pk], locked[target.pk]
+    if source.facet != target.facet:
+        raise field_error(
+            "into",
+            f"“{source.label}” is a {Facet(source.facet).label.lower()} term and “{target.label}” a "
+            f"{Facet(target.facet).label.lower()} term; only terms of one facet can be merged.",
+        )
+    if source.status == Term.Status.MERGED:
+        raise ApplicationError(f"“{source.label}” was already merged into “{source.merged_into.label}”.")
+    if target.status != Term.Status.ACTIVE:
+        raise field_error("into", f"“{target.label}” is {target.status}; merge into an active term.")
+
+    annotation_ids = list(AnnotationTerm.objects.filter(term=source).values_list("annotation_id", flat=True))
+    annotations = list(
+        MechanismAnnotation.objects.filter(pk__in=annotation_ids).select_related("author").order_by("pk")
+    )
+    before = {annotation.pk: annotation_snapshot(annotation) for annotation in annotations}
+    has_target = set(
+        AnnotationTerm.objects.filter(term=target, annotation_id__in=annotation_ids).values_list(
+            "annotation_id", flat=True
+        )
+    )
+    AnnotationTerm.objects.filter(term=source, annotation_id__in=has_target).delete()
+    AnnotationTerm.objects.filter(term=source).update(term=target)
+    now = timezone.now()
+    MechanismAnnotation.objects.filter(pk__in=annotation_ids).update(version=F("version") + 1, updated_at=now)
+
+    revisions = []
+    for annotation in annotations:
+        annotation.version += 1
+        annotation.updated_at = now
+        after = annotation_snapshot(annotation, terms_by_facet(annotation))
+        revisions.append(
+            AnnotationRevision(
+                annotation=annotation,
+                actor=user,
+                action=AnnotationRevision.Action.TERM_MERGED,
+                version=annotation.version,
+                snapshot=after,
+                changes=snapshot_changes(before[annotation.pk], after),
+            )
+        )
+    AnnotationRevision.objects.bulk_create(revisions)
+
+    source_names = [source.label, *source.synonyms]
+    source.status = Term.Status.MERGED
+    source.merged_into = target
+    source.save(update_fields=["status", "merged_into", "updated_at"])
+    # Terms merged into the source earlier now point straight at the target: chains stay one step long.
+    Term.objects.filter(merged_into=source).update(merged_into=target, updated_at=now)
+
+    known = {name.casefold() for name in [target.label, *target.synonyms]}
+    target.synonyms = [*target.synonyms, *[n for n in source_names if n.casefold() not in known]]
+    target.synonyms = list(dict.fromkeys(target.synonyms))
+    if not target.identifier and source.identifier:
+        target.identifier = source.identifier
+    target.allows_drug = target.allows_drug or source.allows_drug
+    target.search_text = term_search_text(target.label, target.synonyms)
+    target.save()
+    return target
+
+
+@transaction.atomic
+def term_retire(*, term: Term, user: Any) -> Term:
+    """Stop offering a term for new annotations; the annotations that use it keep it."""
+    require_editor(user, "retire vocabulary terms")
+    term = _locked(term)
+    if term.status != Term.Status.ACTIVE:
+        raise ApplicationError(f"“{term.label}” is already {term.status}.")
+    term.status = Term.Status.RETIRED
+    term.save(update_fields=["status", "updated_at"])
+    return term
+
+
+@transaction.atomic
+def term_reactivate(*, term: Term, user: Any) -> Term:
+    """Offer a retired term again."""
+    require_editor(user, "reactivate vocabulary terms")
+    term = _locked(term)
+    if term.status != Term.Status.RETIRED:
+        raise ApplicationError(f"Only retired terms can be reactivated; “{term.label}” is {term.status}.")
+    term.status = Term.Status.ACTIVE
+    term.save(update_fields=["status", "updated_at"])
+    return term

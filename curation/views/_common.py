@@ -1,0 +1,235 @@
+"""What every curation page shares: access checks, htmx-aware responses and the lookups pages are built from."""
+
+from __future__ import annotations
+
+from functools import wraps
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.db.models import Prefetch
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+
+from articles.models import Citation, Review
+from cafex_portal.exceptions import ApplicationError, NotAllowedError
+
+from .. import roles, selectors
+from ..forms import QueueFilterForm
+from ..models import AnnotationComment, Facet, MechanismAnnotation
+from ..templatetags.curation_tags import Highlighter, HighlightTerm
+
+PER_PAGE = 50
+TERM_SUGGESTIONS = 12
+
+
+# --- access -------------------------------------------------------------------------------------------------------
+
+
+def is_htmx(request) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def forbidden(request, message: str) -> HttpResponse:
+    if is_htmx(request):
+        messages.error(request, message)
+        return flash_response(request, status=403)
+    return render(request, "curation/forbidden.html", {"message": message}, status=403)
+
+
+def to_login(request) -> HttpResponse:
+    # Our own login page, whatever LOGIN_URL says: the admin's refuses curators who are not staff.
+    return redirect_to_login(request.get_full_path(), login_url=reverse("login"))
+
+
+def readable(view):
+    """Pages anyone may read, unless the deployment closed public reads."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not settings.CAFEX_PUBLIC_READ and not request.user.is_authenticated:
+            return to_login(request)
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def role_required(check, message: str):
+    """Log in first; then a clear 403 page for someone whose role does not allow the page."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if not request.user.is_authenticated:
+                if is_htmx(request):
+                    messages.error(request, "Your session has ended: log in again.")
+                    return flash_response(request, status=401)
+                return to_login(request)
+            if not check(request.user):
+                return forbidden(request, message)
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+curator_required = role_required(
+    roles.is_curator, "Only curators can do this. Ask an editor to add you to the curators."
+)
+editor_required = role_required(roles.is_editor, "Only editors review annotations.")
+
+
+# --- responses ----------------------------------------------------------------------------------------------------
+
+
+def flash_response(request, *, status: int = 200) -> HttpResponse:
+    """The pending messages alone, swapped into #flash: htmx swaps 4xx answers there (see the page's htmx-config)."""
+    response = render(request, "curation/_flash.html", status=status)
+    response["HX-Retarget"] = "#flash"
+    response["HX-Reswap"] = "innerHTML"
+    return response
+
+
+def error_response(request, error: ApplicationError, *, back: str) -> HttpResponse:
+    if isinstance(error, NotAllowedError):
+        return forbidden(request, error.message)
+    messages.error(request, error.message)
+    if is_htmx(request):
+        return flash_response(request, status=error.status_code)
+    return redirect(back)
+
+
+def safe_next(request, fallback: str) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
+        return target
+    return fallback
+
+
+def nav_query(data) -> str:
+    """The queue filters of a query string, re-encoded: they ride along from the queue into the workspace."""
+    pairs = [(name, data.get(name)) for name in QueueFilterForm.FIELDS if data.get(name)]
+    return urlencode(pairs)
+
+
+def workspace_url(citation: Citation, nav: str = "", anchor: str = "") -> str:
+    url = reverse("curation-workspace", args=[citation.review.article.pmid, citation.pk])
+    return url + (f"?{nav}" if nav else "") + (f"#{anchor}" if anchor else "")
+
+
+# --- lookups ------------------------------------------------------------------------------------------------------
+
+
+def review_or_404(pmid: int) -> Review:
+    review = Review.objects.select_related("article").filter(article__pmid=pmid).first()
+    if review is None:
+        raise Http404("No review with this PMID.")
+    return review
+
+
+def citation_or_404(review: Review, citation_id: int) -> Citation:
+    citation = get_object_or_404(
+        Citation.objects.select_related("article", "screening", "screening__decided_by"), review=review, pk=citation_id
+    )
+    citation.review = review
+    return citation
+
+
+def queue_filters(request, *, can_curate: bool) -> tuple[QueueFilterForm, dict]:
+    form = QueueFilterForm(request.GET, readers_only=not can_curate)
+    filters = form.filters()
+    if "assignee" in filters:
+        filters["assignee"] = {"me": request.user, "none": "none"}.get(filters["assignee"], filters["assignee"])
+    return form, filters
+
+
+def comments_prefetch() -> Prefetch:
+    return Prefetch(
+        "comments", queryset=AnnotationComment.objects.select_related("author").order_by("created_at", "pk")
+    )
+
+
+def annotations_for(user, **lookups):
+    visible = selectors.annotation_visible_to(user=user).filter(**lookups).order_by("created_at", "pk")
+    return selectors.annotation_prefetch(visible).prefetch_related(comments_prefetch())
+
+
+def decorate(annotations, user) -> list[MechanismAnnotation]:
+    """Attach what a card shows: facet rows in the vocabulary's order and the actions this user may take."""
+    labels = dict(Facet.choices)
+    annotations = list(annotations)
+    for annotation in annotations:
+        grouped = annotation.values_by_facet()
+        annotation.facet_rows = [(labels[facet], terms) for facet, terms in grouped.items() if terms]
+        annotation.perms = roles.annotation_permissions(user, annotation)
+    return annotations
+
+
+def annotation_card(request, pk: int, template: str = "curation/_annotation.html", **context) -> HttpResponse:
+    annotation = decorate(annotations_for(request.user, pk=pk), request.user)
+    if not annotation:
+        # Deleted, or no longer visible to this user: swap the card out and say what happened.
+        return render(request, "curation/_flash_oob.html")
+    return render(request, template, {"annotation": annotation[0], "oob_flash": True, **context})
+
+
+def highlighter_for(citation: Citation) -> Highlighter | None:
+    """Marks the vocabulary found in the title and abstract; the selector finds the terms, the filter marks them."""
+    article = citation.article
+    if article is None:
+        return None
+    text = "\n".join([article.title, *(section.get("text", "") for section in article.abstract)])
+    labels = dict(Facet.choices)
+    terms = {term.pk: term for _, _, term in selectors.term_highlights(text=text)}
+    return Highlighter(
+        HighlightTerm(term.facet, labels.get(term.facet, term.facet), term.label, tuple(term.names))
+        for term in terms.values()
+    )
+
+
+def neighbours(request, review: Review, citation: Citation, *, can_curate: bool) -> dict:
+    """Previous and next citation in the queue as filtered, so j/k walk the list the curator came from.
+
+    A citation that left the filtered list (marked in scope while working through "undecided") keeps its place:
+    its neighbours are the nearest filtered citations around it in the unfiltered order.
+    """
+    _, filters = queue_filters(request, can_curate=can_curate)
+    ids = list(selectors.curation_queue(review=review, **filters).values_list("pk", flat=True))
+    if citation.pk in ids:
+        index = ids.index(citation.pk)
+        previous_id = ids[index - 1] if index > 0 else None
+        next_id = ids[index + 1] if index + 1 < len(ids) else None
+        position = index + 1
+    else:
+        everything = list(selectors.curation_queue(review=review).values_list("pk", flat=True))
+        index = everything.index(citation.pk) if citation.pk in everything else 0
+        wanted = set(ids)
+        previous_id = next((pk for pk in reversed(everything[:index]) if pk in wanted), None)
+        next_id = next((pk for pk in everything[index + 1 :] if pk in wanted), None)
+        position = None
+    nav = nav_query(request.GET)
+    url = reverse("curation-workspace", args=[review.article.pmid, 0]).replace("/0/", "/{}/")
+    suffix = f"?{nav}" if nav else ""
+    return {
+        "previous_url": url.format(previous_id) + suffix if previous_id else "",
+        "next_url": url.format(next_id) + suffix if next_id else "",
+        "position": position,
+        "total": len(ids),
+        "nav": nav,
+        "queue_url": reverse("curation-queue", args=[review.article.pmid]) + suffix,
+    }
+
+
+def field_labels() -> dict[str, str]:
+    return dict(Facet.choices) | {"quote": "Quote", "figure": "Figure", "confidence": "Confidence", "notes": "Notes"}
+
+
+def show_value(value) -> str:
+    """A snapshot value as text: term lists by label, everything else as is."""
+    if isinstance(value, list | tuple):
+        return "; ".join(str(item.get("label", item)) if isinstance(item, dict) else str(item) for item in value)
+    return str(value or "")

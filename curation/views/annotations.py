@@ -1,0 +1,141 @@
+"""Actions on one annotation (submit, review, delete, comment), its history, and the term pick lists."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404, HttpResponseForbidden
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
+
+from cafex_portal.exceptions import ApplicationError
+
+from .. import roles, selectors, services
+from ..forms import TEXT_SUFFIX, AcceptForm, CommentForm, RejectForm
+from ..models import AnnotationRevision, Facet, MechanismAnnotation
+from ._common import (
+    TERM_SUGGESTIONS,
+    annotation_card,
+    curator_required,
+    error_response,
+    field_labels,
+    forbidden,
+    is_htmx,
+    readable,
+    safe_next,
+    show_value,
+    to_login,
+    workspace_url,
+)
+
+ACTIONS = ("submit", "accept", "reject", "delete", "comment")
+
+
+@require_POST
+@curator_required
+def annotation_action(request, pk: int, action: str):
+    if action not in ACTIONS:
+        raise Http404("No such action.")
+    annotation = get_object_or_404(MechanismAnnotation.objects.select_related("citation__review__article"), pk=pk)
+    if not roles.can_view(request.user, annotation):
+        raise Http404("No such annotation.")
+    back = safe_next(request, workspace_url(annotation.citation, anchor=f"annotation-{pk}"))
+    user = request.user
+    # The version the page showed: acting on a version someone has changed since is a conflict, not a surprise.
+    version = request.POST.get("version", "")
+    expected = int(version) if version.isdigit() else None
+    try:
+        if action == "submit":
+            services.annotation_submit(annotation=annotation, user=user, expected_version=expected)
+            messages.success(request, f"Annotation {pk} submitted for review.")
+        elif action == "accept":
+            form = AcceptForm(request.POST)
+            comment = form.cleaned_data["comment"] if form.is_valid() else ""
+            services.annotation_accept(annotation=annotation, user=user, comment=comment, expected_version=expected)
+            messages.success(request, f"Annotation {pk} accepted.")
+        elif action == "reject":
+            form = RejectForm(request.POST)
+            if not form.is_valid():
+                raise ApplicationError(form.errors["comment"][0])
+            services.annotation_reject(
+                annotation=annotation, user=user, comment=form.cleaned_data["comment"], expected_version=expected
+            )
+            messages.success(request, f"Annotation {pk} rejected; the curator sees your comment.")
+        elif action == "delete":
+            services.annotation_delete(annotation=annotation, user=user)
+            messages.success(request, f"Annotation {pk} deleted.")
+        else:
+            form = CommentForm(request.POST)
+            if not form.is_valid():
+                raise ApplicationError("Write a comment first.")
+            services.comment_add(annotation=annotation, user=user, text=form.cleaned_data["text"])
+            messages.success(request, "Comment added.")
+    except ApplicationError as error:
+        return error_response(request, error, back=back)
+    if not is_htmx(request):
+        return redirect(back)
+    if request.POST.get("partial") == "inbox":
+        return annotation_card(request, pk, "curation/_inbox_item.html", reviewed=True)
+    return annotation_card(request, pk)
+
+
+@readable
+@require_GET
+def annotation_history(request, pk: int):
+    annotation = get_object_or_404(MechanismAnnotation.objects.select_related("citation__review__article"), pk=pk)
+    if not request.user.is_authenticated:
+        return to_login(request)
+    if not roles.can_read_history(request.user, annotation):
+        return forbidden(request, "Only the annotation's author and editors can read its history.")
+    labels = field_labels()
+    revisions = list(annotation.revisions.select_related("actor").order_by("-created_at", "-pk"))
+    for revision in revisions:
+        revision.rows = [
+            (
+                labels.get(name, name.replace("_", " ").capitalize()),
+                show_value(change.get("from")),
+                show_value(change.get("to")),
+            )
+            for name, change in (revision.changes or {}).items()
+        ]
+    return render(
+        request,
+        "curation/history.html",
+        {
+            "annotation": annotation,
+            "citation": annotation.citation,
+            "revisions": revisions,
+            "can_revert": roles.can_revert(request.user, annotation),
+        },
+    )
+
+
+@require_POST
+@curator_required
+def annotation_revert(request, pk: int, revision_id: int):
+    annotation = get_object_or_404(MechanismAnnotation, pk=pk)
+    revision = get_object_or_404(AnnotationRevision, pk=revision_id, annotation=annotation)
+    back = reverse("curation-annotation-history", args=[pk])
+    try:
+        services.annotation_revert(annotation=annotation, user=request.user, revision=revision)
+    except ApplicationError as error:
+        return error_response(request, error, back=back)
+    messages.success(request, f"Annotation {pk} restored to version {revision.version}.")
+    return redirect(back)
+
+
+@require_GET
+def term_search(request, facet: str):
+    """Suggestions for one facet's pick list, as <li> options; retired and merged terms are never offered."""
+    if not roles.is_curator(request.user):
+        return HttpResponseForbidden("Log in as a curator to pick terms.")
+    if facet not in Facet.values:
+        raise Http404("No such facet.")
+    q = (request.GET.get("q") or request.GET.get(facet + TEXT_SUFFIX) or "").strip()
+    chosen = {int(pk) for pk in request.GET.getlist(facet) if pk.isdigit()}
+    terms = [
+        term
+        for term in selectors.term_search(facet=facet, q=q, limit=TERM_SUGGESTIONS + len(chosen))
+        if term.pk not in chosen
+    ][:TERM_SUGGESTIONS]
+    return render(request, "curation/_term_options.html", {"terms": terms, "facet": facet, "q": q})

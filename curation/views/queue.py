@@ -1,0 +1,88 @@
+"""A review's curation queue, assignments, and a curator's own queue."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
+
+from cafex_portal.exceptions import ApplicationError
+
+from .. import roles, selectors, services
+from ._common import (
+    PER_PAGE,
+    curator_required,
+    editor_required,
+    error_response,
+    is_htmx,
+    nav_query,
+    queue_filters,
+    readable,
+    review_or_404,
+    safe_next,
+)
+
+
+@readable
+@require_GET
+def queue(request, pmid: int):
+    review = review_or_404(pmid)
+    can_curate = roles.is_curator(request.user)
+    form, filters = queue_filters(request, can_curate=can_curate)
+    page = Paginator(selectors.curation_queue(review=review, **filters), PER_PAGE).get_page(request.GET.get("page"))
+    context = {
+        "review": review,
+        "article": review.article,
+        "form": form,
+        "page": page,
+        "nav": nav_query(request.GET),
+        "can_curate": can_curate,
+        "is_editor": roles.is_editor(request.user),
+        "filtered": bool(filters),
+    }
+    if context["is_editor"]:
+        context["curators"] = _curators()
+    if is_htmx(request) and request.headers.get("HX-Target") == "queue-results":
+        return render(request, "curation/_queue_results.html", context)
+    context["counts"] = selectors.queue_counts(review=review)
+    return render(request, "curation/queue.html", context)
+
+
+def _curators():
+    """People an editor can assign citations to."""
+    return (
+        get_user_model()
+        .objects.filter(Q(groups__name__in=[roles.CURATOR_GROUP, roles.EDITOR_GROUP]) | Q(is_superuser=True))
+        .filter(is_active=True)
+        .distinct()
+        .order_by("username")
+    )
+
+
+@require_POST
+@editor_required
+def assign(request, pmid: int):
+    review = review_or_404(pmid)
+    back = safe_next(request, reverse("curation-queue", args=[pmid]))
+    ids = [int(pk) for pk in request.POST.getlist("citations") if pk.isdigit()]
+    curator = _curators().filter(pk=request.POST.get("curator") or 0).first()
+    if not ids or curator is None:
+        messages.error(request, "Tick some citations and choose a curator to assign them to.")
+        return redirect(back)
+    try:
+        services.assignment_create(citations=review.citations.filter(pk__in=ids), curator=curator, user=request.user)
+    except ApplicationError as error:
+        return error_response(request, error, back=back)
+    messages.success(request, f"Assigned {len(ids)} citation{'s' if len(ids) != 1 else ''} to {curator}.")
+    return redirect(back)
+
+
+@curator_required
+@require_GET
+def my_queue(request):
+    page = Paginator(selectors.my_queue(user=request.user), PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "curation/my_queue.html", {"page": page})

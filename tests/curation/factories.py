@@ -1,0 +1,134 @@
+"""Factories for curation data, built on the article factories."""
+
+import factory
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+
+from curation.models import (
+    AnnotationTerm,
+    Assignment,
+    Facet,
+    MechanismAnnotation,
+    ScreeningDecision,
+    Term,
+    term_search_text,
+)
+from curation.roles import CURATOR_GROUP, EDITOR_GROUP
+from curation.vocabulary_seed import seed_vocabulary
+from tests.articles.factories import ArticleFactory, CitationFactory, ReviewFactory
+
+__all__ = [
+    "ArticleFactory",
+    "AssignmentFactory",
+    "CitationFactory",
+    "MechanismAnnotationFactory",
+    "ReviewFactory",
+    "ScreeningDecisionFactory",
+    "TermFactory",
+    "UserFactory",
+    "complete_values",
+    "curator",
+    "editor",
+    "ensure_seed",
+    "superuser",
+]
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda user: f"{user.username}@example.org")
+    password = factory.django.Password("pw-for-tests-only")
+
+    @factory.post_generation
+    def roles(self, create, extracted, **kwargs):
+        for name in extracted or ():
+            self.groups.add(Group.objects.get_or_create(name=name)[0])
+
+
+def curator(username: str | None = None):
+    return UserFactory(roles=[CURATOR_GROUP], **({"username": username} if username else {}))
+
+
+def editor(username: str | None = None):
+    return UserFactory(roles=[EDITOR_GROUP], **({"username": username} if username else {}))
+
+
+def superuser(username: str = "admin"):
+    return UserFactory(username=username, is_superuser=True, is_staff=True)
+
+
+class TermFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Term
+
+    facet = Facet.CARGO
+    label = factory.Sequence(lambda n: f"test term {n}")
+    synonyms = factory.LazyFunction(list)
+    search_text = factory.LazyAttribute(lambda term: term_search_text(term.label, term.synonyms))
+
+
+class ScreeningDecisionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ScreeningDecision
+
+    citation = factory.SubFactory(CitationFactory)
+    decision = ScreeningDecision.Decision.IN_SCOPE
+
+
+class AssignmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Assignment
+
+    citation = factory.SubFactory(CitationFactory)
+    curator = factory.LazyFunction(curator)
+
+
+class MechanismAnnotationFactory(factory.django.DjangoModelFactory):
+    """A draft by a fresh curator; pass `terms=[…]` to attach vocabulary terms."""
+
+    class Meta:
+        model = MechanismAnnotation
+        skip_postgeneration_save = True
+
+    citation = factory.SubFactory(CitationFactory)
+    author = factory.LazyFunction(curator)
+    state = MechanismAnnotation.State.DRAFT
+
+    @factory.post_generation
+    def terms(self, create, extracted, **kwargs):
+        for term in extracted or ():
+            AnnotationTerm.objects.create(annotation=self, term=term)
+
+
+def ensure_seed() -> None:
+    """The starting vocabulary, back if a transactional test emptied the tables."""
+    seed_vocabulary(Term)
+
+
+def complete_values(**overrides) -> dict[str, list[int]]:
+    """Term ids for a mechanism that can be submitted: the DOMAIN.md worked example (miR-522, gastric cancer)."""
+    ensure_seed()
+
+    def ids(facet: str, *labels: str) -> list[int]:
+        return [Term.objects.get(facet=facet, label=label).pk for label in labels]
+
+    values = {
+        "cargo_type": ids("cargo_type", "miRNA"),
+        "cargo": ids("cargo", "miR-522"),
+        "donor": ids("donor", "CAF (unspecified)"),
+        "recipient_cell": ids("recipient_cell", "cancer cell"),
+        "cancer_type": ids("cancer_type", "gastric cancer"),
+        "target": ids("target", "ALOX15"),
+        "effect": ids("effect", "ferroptosis/apoptosis resistance", "chemoresistance"),
+        "direction": ids("direction", "promotes"),
+        "drug": ids("drug", "cisplatin", "paclitaxel"),
+        "evidence": ids("evidence", "in vitro", "in vivo (mouse)", "patient samples"),
+        "role": ids("role", "mechanism"),
+    }
+    values.update(overrides)
+    return values

@@ -1,0 +1,254 @@
+"""The review workflow and who may do what."""
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+
+from cafex_portal.exceptions import ApplicationError, NotAllowedError
+from curation import services
+from curation.models import AnnotationComment, AnnotationRevision, MechanismAnnotation, Term
+
+from .factories import CitationFactory, TermFactory, UserFactory, complete_values, curator, editor, superuser
+
+pytestmark = pytest.mark.django_db
+State = MechanismAnnotation.State
+
+
+def submitted_by(author) -> MechanismAnnotation:
+    annotation = services.annotation_create(citation=CitationFactory(), user=author, values=complete_values())
+    return services.annotation_submit(annotation=annotation, user=author)
+
+
+def test_draft_submitted_rejected_resubmitted_accepted():
+    author, reviewer = curator(), editor()
+    annotation = services.annotation_create(citation=CitationFactory(), user=author, values=complete_values())
+    annotation = services.annotation_submit(annotation=annotation, user=author)
+    assert annotation.state == State.SUBMITTED and annotation.submitted_at is not None
+
+    annotation = services.annotation_reject(annotation=annotation, user=reviewer, comment="Which cell line?")
+    assert annotation.state == State.REJECTED
+    assert (annotation.reviewed_by, annotation.review_comment) == (reviewer, "Which cell line?")
+    assert AnnotationComment.objects.get(annotation=annotation).text == "Which cell line?"
+
+    annotation = services.annotation_update(
+        annotation=annotation, user=author, expected_version=annotation.version, notes="MKN45 and AGS"
+    )
+    assert annotation.state == State.REJECTED  # editing keeps it with its author until resubmitted
+    annotation = services.annotation_submit(annotation=annotation, user=author)
+    assert annotation.state == State.SUBMITTED
+    assert annotation.review_comment == "" and annotation.reviewed_by is None
+
+    annotation = services.annotation_accept(annotation=annotation, user=reviewer, comment="Thanks")
+    assert annotation.state == State.ACCEPTED and annotation.reviewed_at is not None
+    actions = list(annotation.revisions.order_by("pk").values_list("action", flat=True))
+    assert actions == ["created", "submitted", "rejected", "updated", "submitted", "accepted"]
+    assert list(annotation.revisions.order_by("pk").values_list("version", flat=True)) == [1, 2, 3, 4, 5, 6]
+    assert annotation.version == 6
+
+
+def test_submit_needs_the_minimum_that_makes_a_mechanism():
+    author = curator()
+    values = complete_values()
+    partial = {"cargo_type": [], "cargo": [], "effect": values["effect"], "drug": values["drug"]}
+    annotation = services.annotation_create(citation=CitationFactory(), user=author, values=partial)
+    with pytest.raises(ApplicationError) as excinfo:
+        services.annotation_submit(annotation=annotation, user=author)
+    assert "cargo or cargo type, effect, direction and evidence" in excinfo.value.message
+    assert "missing: cargo or cargo type, direction, evidence" in excinfo.value.message
+    assert set(excinfo.value.extra["errors"]) == {"cargo", "direction", "evidence"}
+    assert MechanismAnnotation.objects.get(pk=annotation.pk).state == State.DRAFT
+
+    only_type = {"cargo_type": values["cargo_type"], "direction": values["direction"], "evidence": values["evidence"]}
+    annotation = services.annotation_update(annotation=annotation, user=author, expected_version=1, values=only_type)
+    assert services.annotation_submit(annotation=annotation, user=author).state == State.SUBMITTED
+
+
+@pytest.mark.parametrize(
+    "step, message",
+    [
+        ("submit_twice", "already submitted"),
+        ("accept_draft", "Only submitted annotations can be accepted; this one is draft"),
+        ("reject_accepted", "Only submitted annotations can be rejected; this one is accepted"),
+        ("accept_twice", "Only submitted annotations can be accepted; this one is accepted"),
+    ],
+)
+def test_illegal_transitions_say_why(step, message):
+    author, reviewer = curator(), editor()
+    annotation = services.annotation_create(citation=CitationFactory(), user=author, values=complete_values())
+    if step != "accept_draft":
+        annotation = services.annotation_submit(annotation=annotation, user=author)
+    if step in ("reject_accepted", "accept_twice"):
+        annotation = services.annotation_accept(annotation=annotation, user=reviewer)
+    version = MechanismAnnotation.objects.get(pk=annotation.pk).version
+    with pytest.raises(ApplicationError, match=message):
+        if step == "submit_twice":
+            services.annotation_submit(annotation=annotation, user=author)
+        elif step in ("accept_draft", "accept_twice"):
+            services.annotation_accept(annotation=annotation, user=reviewer)
+        else:
+            services.annotation_reject(annotation=annotation, user=reviewer, comment="no")
+    assert MechanismAnnotation.objects.get(pk=annotation.pk).version == version
+
+
+def test_reject_needs_a_comment():
+    annotation = submitted_by(curator())
+    with pytest.raises(ApplicationError) as excinfo:
+        services.annotation_reject(annotation=annotation, user=editor(), comment="  ")
+    assert list(excinfo.value.extra["errors"]) == ["comment"]
+    assert MechanismAnnotation.objects.get(pk=annotation.pk).state == State.SUBMITTED
+
+
+# --- who may do what
+
+
+ACTORS = ["anonymous", "no_role", "author", "other_curator", "editor", "superuser"]
+
+
+def make_actor(kind: str, author):
+    return {
+        "anonymous": AnonymousUser,
+        "no_role": UserFactory,
+        "author": lambda: author,
+        "other_curator": curator,
+        "editor": editor,
+        "superuser": lambda: superuser("root2"),
+    }[kind]()
+
+
+def do(action: str, actor, author):
+    if action == "create":
+        return services.annotation_create(citation=CitationFactory(), user=actor, values={})
+    if action == "update":
+        draft = services.annotation_create(citation=CitationFactory(), user=author, values={})
+        return services.annotation_update(annotation=draft, user=actor, expected_version=1, notes="edit")
+    if action == "submit":
+        draft = services.annotation_create(citation=CitationFactory(), user=author, values=complete_values())
+        return services.annotation_submit(annotation=draft, user=actor)
+    if action == "accept":
+        return services.annotation_accept(annotation=submitted_by(author), user=actor)
+    if action == "reject_with_comment":
+        return services.annotation_reject(annotation=submitted_by(author), user=actor, comment="Fig. 2 says otherwise")
+    if action == "delete":
+        draft = services.annotation_create(citation=CitationFactory(), user=author, values={})
+        return services.annotation_delete(annotation=draft, user=actor)
+    if action == "assign":
+        return services.assignment_create(citations=[CitationFactory()], curator=author, user=actor)
+    if action == "term_create":
+        return services.term_create(facet="cargo", label="miR-test", user=actor)
+    if action == "term_retire":
+        return services.term_retire(term=TermFactory(), user=actor)
+    if action == "revert":
+        draft = services.annotation_create(citation=CitationFactory(), user=author, values={})
+        return services.annotation_revert(annotation=draft, user=actor, revision=draft.revisions.get())
+    raise AssertionError(action)
+
+
+ALLOWED = {
+    "create": {"author", "other_curator", "editor", "superuser"},
+    "update": {"author", "editor", "superuser"},
+    "submit": {"author"},
+    "accept": {"editor", "superuser"},
+    "reject_with_comment": {"editor", "superuser"},
+    "delete": {"author", "editor", "superuser"},
+    "assign": {"editor", "superuser"},
+    "term_create": {"editor", "superuser"},
+    "term_retire": {"editor", "superuser"},
+    "revert": {"editor", "superuser"},
+}
+
+
+@pytest.mark.parametrize("actor_kind", ACTORS)
+@pytest.mark.parametrize("action", list(ALLOWED))
+def test_permission_matrix(action, actor_kind):
+    author = curator()
+    actor = make_actor(actor_kind, author)
+    if actor_kind in ALLOWED[action]:
+        do(action, actor, author)
+    else:
+        with pytest.raises(NotAllowedError) as excinfo:
+            do(action, actor, author)
+        assert excinfo.value.status_code == 403
+        assert excinfo.value.message
+
+
+@pytest.mark.parametrize("make_reviewer", [editor, lambda: superuser("root3")])
+def test_nobody_accepts_their_own_work(make_reviewer):
+    reviewer = make_reviewer()
+    annotation = submitted_by(reviewer)
+    with pytest.raises(NotAllowedError, match="another editor"):
+        services.annotation_accept(annotation=annotation, user=reviewer)
+    with pytest.raises(NotAllowedError, match="another editor"):
+        services.annotation_reject(annotation=annotation, user=reviewer, comment="no")
+    assert services.annotation_accept(annotation=annotation, user=editor()).state == State.ACCEPTED
+
+
+def test_a_curator_cannot_review_even_with_a_comment():
+    with pytest.raises(NotAllowedError, match="Only editors"):
+        services.annotation_reject(annotation=submitted_by(curator()), user=curator(), comment="")
+
+
+# --- bulk accept
+
+
+def test_bulk_accept_is_all_or_nothing_and_names_the_failure():
+    author, reviewer = curator(), editor()
+    ready = [submitted_by(author) for _ in range(2)]
+    draft = services.annotation_create(citation=CitationFactory(), user=author, values=complete_values())
+    with pytest.raises(ApplicationError) as excinfo:
+        services.annotation_bulk_accept(annotations=[*ready, draft], user=reviewer)
+    assert excinfo.value.message.startswith(f"Annotation {draft.pk} cannot be accepted:")
+    assert "Nothing was accepted" in excinfo.value.message
+    assert excinfo.value.extra["failed"] == draft.pk
+    assert not MechanismAnnotation.objects.filter(state=State.ACCEPTED).exists()
+    assert not AnnotationRevision.objects.filter(action="accepted").exists()
+
+    accepted = services.annotation_bulk_accept(annotations=ready, user=reviewer)
+    assert [a.state for a in accepted] == [State.ACCEPTED, State.ACCEPTED]
+
+
+def test_bulk_accept_keeps_the_forbidden_status_of_a_failure():
+    reviewer = editor()
+    with pytest.raises(NotAllowedError):
+        services.annotation_bulk_accept(annotations=[submitted_by(curator()), submitted_by(reviewer)], user=reviewer)
+    assert not MechanismAnnotation.objects.filter(state=State.ACCEPTED).exists()
+
+
+# --- revert
+
+
+def test_revert_restores_a_snapshot_and_is_recorded():
+    author, reviewer = curator(), editor()
+    values = complete_values()
+    annotation = services.annotation_create(
+        citation=CitationFactory(), user=author, values=values, quote="original", confidence="high"
+    )
+    first = annotation.revisions.get()
+    miR21 = Term.objects.get(facet="cargo", label="miR-21")
+    annotation = services.annotation_update(
+        annotation=annotation, user=author, expected_version=1, values={"cargo": [miR21.pk]}, quote="changed"
+    )
+    annotation = services.annotation_revert(annotation=annotation, user=reviewer, revision=first)
+    assert annotation.quote == "original"
+    assert [t.label for t in annotation.values_by_facet()["cargo"]] == ["miR-522"]
+    assert annotation.version == 3
+    last = annotation.revisions.order_by("-pk").first()
+    assert (last.action, last.actor, last.reverted_to) == ("reverted", reviewer, first)
+    assert last.changes["cargo"] == {"from": ["miR-21"], "to": ["miR-522"]}
+    assert last.changes["quote"] == {"from": "changed", "to": "original"}
+
+
+def test_revert_can_reopen_an_accepted_annotation():
+    author = curator()
+    annotation = submitted_by(author)
+    submitted_revision = annotation.revisions.get(action="submitted")
+    annotation = services.annotation_accept(annotation=annotation, user=editor())
+    annotation = services.annotation_revert(annotation=annotation, user=editor(), revision=submitted_revision)
+    assert annotation.state == State.SUBMITTED
+    assert annotation.reviewed_by is None
+
+
+def test_revert_refuses_another_annotations_revision():
+    a = services.annotation_create(citation=CitationFactory(), user=curator(), values={})
+    b = services.annotation_create(citation=CitationFactory(), user=curator(), values={})
+    with pytest.raises(ApplicationError) as excinfo:
+        services.annotation_revert(annotation=a, user=editor(), revision=b.revisions.get())
+    assert "revision" in excinfo.value.extra["errors"]
