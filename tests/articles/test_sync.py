@@ -211,13 +211,13 @@ def test_the_bundled_review_syncs_offline_and_resolves_references(fake_ncbi, dem
 
 
 def test_an_error_body_for_one_batch_costs_that_batch_only(network, review, settings):
-    settings.NCBI_BATCH_SIZE = 10
+    settings.NCBI_BATCH_SIZE = 9  # two batches of 9; either may be the one refused
 
     refusal = "<eFetchResult><ERROR>Cannot retrieve</ERROR></eFetchResult>"
     run = _sync_with_fault_on_batches(review, network, status=200, body=refusal)
     assert run.state == SyncRun.State.PARTIAL
-    assert (run.new_count, run.failed_count) == (run.total - 10, 10)
-    assert any("NCBI refused a batch of 10 PMIDs: " in e and "Cannot retrieve" in e for e in run.errors)
+    assert (run.total, run.new_count, run.failed_count) == (18, 9, 9)
+    assert any("NCBI refused a batch of 9 PMIDs: " in e and "Cannot retrieve" in e for e in run.errors)
 
 
 def test_an_empty_answer_reports_every_asked_pmid(network, review):
@@ -236,3 +236,31 @@ def test_the_scheduled_refresh_syncs_every_review(network, review, django_captur
         assert refresh_all_reviews() == 1
     run = SyncRun.objects.get()
     assert run.trigger == SyncRun.Trigger.SCHEDULE and run.state == SyncRun.State.SUCCEEDED
+
+
+def test_a_sync_never_touches_curated_data(network, review):
+    from curation.models import MechanismAnnotation, ScreeningDecision
+    from curation.services import annotation_create, annotation_submit, screening_set
+    from tests.curation.factories import complete_values, curator
+
+    _sync(review)
+    citation = review.citations.get(relation="reference", position=1)
+    someone = curator()
+    screening_set(citation=citation, user=someone, decision="in_scope")
+    annotation = annotation_create(citation=citation, user=someone, values=complete_values(), quote="Fig. 2")
+    annotation_submit(annotation=annotation, user=someone)
+    before = MechanismAnnotation.objects.get(pk=annotation.pk)
+    # NCBI now reports the paper differently and the review's citing list changed
+    network.store.add_synthetic(citation.article.pmid, title="Referenced study 1, revised.", year=2001)
+    network.store.set_links(REVIEW, "pubmed_pubmed_citedin", [])
+
+    run = _sync(review)
+
+    assert run.state == SyncRun.State.SUCCEEDED and run.updated_count == 1
+    after = MechanismAnnotation.objects.get(pk=annotation.pk)
+    assert (after.citation_id, after.state, after.version, after.quote) == (
+        before.citation_id, before.state, before.version, before.quote
+    )  # fmt: skip
+    assert set(after.terms.values_list("pk", flat=True)) == set(before.terms.values_list("pk", flat=True))
+    assert ScreeningDecision.objects.get(citation=citation).decision == "in_scope"
+    assert review.citations.filter(relation="cited_by").count() == 4, "a citation is never dropped by a sync"

@@ -21,7 +21,8 @@ from fake_eutils.server import FakeEutils
 from fake_eutils.store import Store
 from tests.services import require_redis, services_required
 
-pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
+# serialized_rollback puts back what the migrations seeded (groups, vocabulary) once the workers' data is flushed.
+pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 ROOT = Path(__file__).resolve().parents[2]
 
