@@ -1,5 +1,6 @@
 """Keeping a review's citation network in step with NCBI: starting, running and recording sync runs."""
 
+import hashlib
 import logging
 import threading
 import uuid
@@ -40,7 +41,9 @@ def rate_limiter_get():
     if settings.REDIS_URL:
         import redis
 
-        return RedisRateLimiter(redis.Redis.from_url(settings.REDIS_URL), "cafex:ncbi:rate", settings.NCBI_MAX_RPS)
+        # NCBI counts per API key (or per address without one): one shared window per key.
+        key = f"cafex:ncbi:rate:{hashlib.sha256(settings.NCBI_API_KEY.encode()).hexdigest()[:12] if settings.NCBI_API_KEY else 'anon'}"
+        return RedisRateLimiter(redis.Redis.from_url(settings.REDIS_URL), key, settings.NCBI_MAX_RPS)
     if _local_limiter is None or _local_limiter.max_rps != settings.NCBI_MAX_RPS:
         _local_limiter = LocalRateLimiter(settings.NCBI_MAX_RPS)
     return _local_limiter

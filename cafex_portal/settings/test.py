@@ -1,7 +1,9 @@
 """Test settings: the database comes from DATABASE_URL (SQLite when unset), passwords hash fast."""
 
+import os
+
 from .base import *  # noqa: F403
-from .base import env
+from .base import CACHES, env
 
 SECRET_KEY = "test-only-key"
 DEBUG = False
@@ -18,3 +20,7 @@ WHITENOISE_USE_FINDERS = True
 
 # Tasks run in-process unless a test starts a real worker; REDIS_URL still reaches the rate limiter and locks.
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=True)
+
+# Each test session keeps its cache keys (sync locks) to itself on a shared Redis; worker processes started by a
+# test inherit the prefix through the environment.
+CACHES["default"]["KEY_PREFIX"] = env("CAFEX_CACHE_PREFIX", default=f"test-{os.getpid()}")

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from celery import Celery
+from django.conf import settings as django_settings
 from django.db import connection
 
 from articles.models import Article, Citation, SyncRun
@@ -59,6 +60,7 @@ def celery_worker(*, database_url: str, redis_url: str, queue: str, base_url: st
         "REDIS_URL": redis_url,
         "CELERY_TASK_ALWAYS_EAGER": "false",
         "CELERY_QUEUE": queue,
+        "CAFEX_CACHE_PREFIX": django_settings.CACHES["default"]["KEY_PREFIX"],
         "NCBI_EUTILS_BASE_URL": base_url,
         "NCBI_MAX_RPS": "3",
         **{key: str(value) for key, value in env.items()},
