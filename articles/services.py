@@ -174,7 +174,8 @@ def article_upsert_many(*, records: list[PubmedRecord], sync_run: SyncRun | None
     result.new, result.updated, result.unchanged = len(created), len(changed), len(unchanged)
     for article in [*created, *changed, *unchanged]:
         result.articles[article.pmid] = article
-    _notices_store(articles=result.articles, records=by_pmid, sync_run=sync_run)
+    created_pks = {article.pk for article in created}
+    _notices_store(articles=result.articles, records=by_pmid, sync_run=sync_run, new=created_pks)
     return result
 
 
@@ -186,10 +187,11 @@ def _doi_holders(dois: list[str]) -> dict[str, Article]:
     return {article.doi_lower: article for article in holders}
 
 
-def _notices_store(*, articles: dict[int, Article], records: dict[int, PubmedRecord], sync_run) -> None:
+def _notices_store(*, articles: dict[int, Article], records: dict[int, PubmedRecord], sync_run, new: set[int]) -> None:
+    """Store notices not seen before; `new` are the pks of articles just created, which have none yet."""
     new_notices = []
     for pmid, article in articles.items():
-        known = {(n.kind, n.notice_pmid, n.source) for n in article.notices.all()} if article.pk else set()
+        known = set() if article.pk in new else {(n.kind, n.notice_pmid, n.source) for n in article.notices.all()}
         for notice in records[pmid].notices:
             key = (notice.kind, notice.pmid, notice.source[:500])
             if key in known or notice.kind not in NoticeKind.values:
@@ -244,24 +246,37 @@ def references_store(*, review: Review, references: list[Reference]) -> None:
 
 @transaction.atomic
 def citations_link(
-    *, review: Review, articles: dict[int, Article], cited_by: list[int], similar: list[tuple[int, float | None]]
+    *,
+    review: Review,
+    articles: dict[int, Article],
+    cited_by: list[int],
+    similar: list[tuple[int, float | None]],
+    by_doi: bool = True,
 ) -> int:
-    """Point references at their stored articles and add citing and similar papers; returns unresolved references.
+    """Point references at the stored `articles` they cite and add those among the citing and similar papers;
+    with `by_doi`, references without a usable PMID are matched on DOI too. Returns the references left unresolved.
 
-    Citations are never removed: curators' work hangs on them.
+    Only the given articles are looked at, so a sync can link each batch as it arrives. Citations are never
+    removed: curators' work hangs on them.
     """
-    unresolved = list(review.citations.filter(relation=Citation.Relation.REFERENCE, article__isnull=True))
-    by_doi = _doi_holders([c.cited_doi for c in unresolved if not articles.get(c.cited_pmid)])
+    references = review.citations.filter(relation=Citation.Relation.REFERENCE, article__isnull=True)
+    if not by_doi:
+        references = references.filter(cited_pmid__in=list(articles))
+    unresolved = list(references)
+    doi_holders = _doi_holders([c.cited_doi for c in unresolved if c.cited_pmid not in articles]) if by_doi else {}
     resolved = []
     for reference in unresolved:
-        reference.article = articles.get(reference.cited_pmid) or by_doi.get(reference.cited_doi.lower())
+        reference.article = articles.get(reference.cited_pmid) or doi_holders.get(reference.cited_doi.lower())
         if reference.article is not None:
             resolved.append(reference)
     Citation.objects.bulk_update(resolved, ["article"])
 
+    pks = {article.pk for article in articles.values()}
     linked = {
         (c.relation, c.article_id): c
-        for c in review.citations.filter(relation__in=[Citation.Relation.CITED_BY, Citation.Relation.SIMILAR])
+        for c in review.citations.filter(
+            relation__in=[Citation.Relation.CITED_BY, Citation.Relation.SIMILAR], article__in=pks
+        )
     }
     new, rescored = [], []
     wanted = [(Citation.Relation.CITED_BY, pmid, None) for pmid in cited_by]
@@ -281,7 +296,7 @@ def citations_link(
             rescored.append(citation)
     Citation.objects.bulk_create(new)
     Citation.objects.bulk_update(rescored, ["score"])
-    return len(unresolved) - len(resolved)
+    return review.citations.filter(relation=Citation.Relation.REFERENCE, article__isnull=True).count()
 
 
 def editor_alert_acknowledge(*, alerts, user) -> int:

@@ -181,18 +181,23 @@ def _sync(run: SyncRun, *, lock_key: str, on_progress) -> SyncRun:
         wanted = [p for p in dict.fromkeys([*reference_pmids, *cited_by, *(p for p, _ in similar)]) if p != pmid]
         save_progress(stage=f"Fetching {len(wanted)} articles", total=len(wanted), errors=stored.errors)
 
-        articles = {pmid: review.article}
+        def store(batch: list[int], future: Future) -> None:
+            stored = _store_batch(run, batch, future, wait=wait, save_progress=save_progress)
+            # linking now, while later batches are still on their way, keeps the work off the end of the run
+            citations_link(review=review, articles=stored, cited_by=cited_by, similar=similar, by_doi=False)
+
         batches = [wanted[i : i + settings.NCBI_BATCH_SIZE] for i in range(0, len(wanted), settings.NCBI_BATCH_SIZE)]
         in_flight: deque[tuple[list[int], Future]] = deque()
         for batch in batches:
             in_flight.append((batch, pool.submit(_fetch_batch, client, batch)))
             if len(in_flight) > FETCH_THREADS:
-                articles |= _store_batch(run, *in_flight.popleft(), wait=wait, save_progress=save_progress)
+                store(*in_flight.popleft())
         while in_flight:
-            articles |= _store_batch(run, *in_flight.popleft(), wait=wait, save_progress=save_progress)
+            store(*in_flight.popleft())
 
         save_progress(stage="Linking citations")
-        run.unresolved_count = citations_link(review=review, articles=articles, cited_by=cited_by, similar=similar)
+        # every batch is linked already; what is left is matching references that carry only a DOI
+        run.unresolved_count = citations_link(review=review, articles={}, cited_by=[], similar=[], by_doi=True)
     except (NcbiError, SyncFailed) as exc:
         return _run_finish(run, SyncRun.State.FAILED, str(exc), errors=[*run.errors, str(exc)], requests=requests)
     except Exception as exc:

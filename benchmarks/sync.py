@@ -33,7 +33,7 @@ def _reset() -> None:
 
 
 def run(*, quick: bool = False) -> None:
-    cases = [(50, 50), (200, 300)] if quick else [(50, 50), (200, 300), (400, 800)]
+    cases = [(50, 50), (200, 300)] if quick else [(50, 50), (200, 300), (400, 800), (2000, 4000)]
     settings.NCBI_MAX_RPS = MAX_RPS
     settings.NCBI_SIMILAR_LIMIT = 20
     print(f"Sync benchmark: fake E-utilities on loopback, {LATENCY_MS} ms latency, NCBI_MAX_RPS={MAX_RPS}, "
