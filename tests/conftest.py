@@ -7,6 +7,16 @@ import pytest
 # Django imports stay inside the fixtures, so tests of the framework-free modules also run with -p no:django.
 
 
+@pytest.fixture(autouse=True)
+def no_dtd_downloads(monkeypatch):
+    """Bio.Entrez must parse with the DTDs Biopython ships; an attempt to download one fails the test."""
+
+    def refuse(url, *args, **kwargs):
+        raise AssertionError(f"Bio.Entrez tried to download {url}")
+
+    monkeypatch.setattr("Bio.Entrez.Parser.urlopen", refuse)
+
+
 @pytest.fixture
 def api_client():
     from rest_framework.test import APIClient

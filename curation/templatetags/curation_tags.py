@@ -112,19 +112,6 @@ def highlight(html: str, highlighter: Highlighter | None) -> SafeString:
     return mark_safe(highlighter.mark_html(html))
 
 
-@register.simple_tag(takes_context=True)
-def query(context, **changes) -> str:
-    """The current query string with some parameters changed (None or "" drops one): keeps filters across links."""
-    params = context["request"].GET.copy()
-    for key, value in changes.items():
-        if value in (None, ""):
-            params.pop(key, None)
-        else:
-            params[key] = value
-    encoded = params.urlencode()
-    return f"?{encoded}" if encoded else "?"
-
-
 STATE_BADGES = {"draft": "muted", "submitted": "", "accepted": "ok", "rejected": "danger"}
 
 

@@ -34,14 +34,6 @@ class CountingLimiter:
         self.acquired += 1
 
 
-@pytest.fixture(autouse=True)
-def no_dtd_downloads(monkeypatch):
-    def refuse(url, *args, **kwargs):
-        raise AssertionError(f"Bio.Entrez tried to download {url}")
-
-    monkeypatch.setattr("Bio.Entrez.Parser.urlopen", refuse)
-
-
 @pytest.fixture(scope="module")
 def store() -> Store:
     store = Store()

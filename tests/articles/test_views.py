@@ -67,3 +67,14 @@ def test_pages_can_be_closed_to_anonymous_visitors(client, demo_review, settings
     assert response.status_code == 302 and "login" in response["Location"]
     client.force_login(admin_user)
     assert client.get("/reviews/34852849/").status_code == 200
+
+
+def test_long_tabs_are_paged_and_the_pager_keeps_the_tab(client, db):
+    review = ReviewFactory()
+    for _ in range(101):
+        CitationFactory(review=review, relation="cited_by")
+    page = client.get(f"/reviews/{review.article.pmid}/", {"tab": "cited_by"}).content.decode()
+    assert "Page 1 of 2" in page
+    assert "?tab=cited_by&amp;page=2" in page
+    second = client.get(f"/reviews/{review.article.pmid}/", {"tab": "cited_by", "page": 2}).content.decode()
+    assert second.count('class="citation"') == 1

