@@ -1,27 +1,18 @@
 """The database itself guards the invariants of articles and citations."""
 
 import pytest
-from django.db import IntegrityError, transaction
 
 from articles.models import Article, ArticleNotice, Citation
+from tests.db import violates_constraint
 
 from .factories import ArticleFactory, CitationFactory, ReviewFactory
 
 pytestmark = pytest.mark.django_db
 
 
-def _violates(create) -> bool:
-    try:
-        with transaction.atomic():
-            create()
-    except IntegrityError:
-        return True
-    return False
-
-
 def test_pmid_is_unique_when_present_and_many_articles_may_lack_one():
     ArticleFactory(pmid=1)
-    assert _violates(lambda: ArticleFactory(pmid=1))
+    assert violates_constraint(lambda: ArticleFactory(pmid=1))
     ArticleFactory(pmid=None)
     ArticleFactory(pmid=None)
     assert Article.objects.filter(pmid__isnull=True).count() == 2
@@ -29,15 +20,15 @@ def test_pmid_is_unique_when_present_and_many_articles_may_lack_one():
 
 def test_doi_is_unique_ignoring_case_and_many_articles_may_lack_one():
     ArticleFactory(doi="10.1186/S12943-021-01463-Y")
-    assert _violates(lambda: ArticleFactory(doi="10.1186/s12943-021-01463-y"))
+    assert violates_constraint(lambda: ArticleFactory(doi="10.1186/s12943-021-01463-y"))
     ArticleFactory(doi="")
     ArticleFactory(doi="")
     assert Article.objects.filter(doi="").count() == 2
 
 
 def test_month_and_day_ranges_are_checked():
-    assert _violates(lambda: ArticleFactory(pub_month=13))
-    assert _violates(lambda: ArticleFactory(pub_day=0))
+    assert violates_constraint(lambda: ArticleFactory(pub_month=13))
+    assert violates_constraint(lambda: ArticleFactory(pub_day=0))
 
 
 def test_an_article_is_stored_once_across_reviews_and_relations():
@@ -48,20 +39,24 @@ def test_an_article_is_stored_once_across_reviews_and_relations():
     CitationFactory(review=second, article=shared, relation=Citation.Relation.REFERENCE, position=1)
     CitationFactory(review=second, article=shared, relation=Citation.Relation.REFERENCE, position=2)
     assert shared.citations.count() == 4
-    assert _violates(lambda: CitationFactory(review=first, article=shared, relation=Citation.Relation.CITED_BY))
+    assert violates_constraint(
+        lambda: CitationFactory(review=first, article=shared, relation=Citation.Relation.CITED_BY)
+    )
 
 
 def test_reference_positions_are_unique_within_a_review_and_required():
     review = ReviewFactory()
     CitationFactory(review=review, relation=Citation.Relation.REFERENCE, position=1)
-    assert _violates(lambda: CitationFactory(review=review, relation=Citation.Relation.REFERENCE, position=1))
-    assert _violates(lambda: CitationFactory(review=review, relation=Citation.Relation.REFERENCE, position=None))
+    assert violates_constraint(lambda: CitationFactory(review=review, relation=Citation.Relation.REFERENCE, position=1))
+    assert violates_constraint(
+        lambda: CitationFactory(review=review, relation=Citation.Relation.REFERENCE, position=None)
+    )
 
 
 def test_only_references_have_positions_and_only_references_may_be_unresolved():
     review = ReviewFactory()
-    assert _violates(lambda: CitationFactory(review=review, relation=Citation.Relation.CITED_BY, position=3))
-    assert _violates(lambda: CitationFactory(review=review, relation=Citation.Relation.SIMILAR, article=None))
+    assert violates_constraint(lambda: CitationFactory(review=review, relation=Citation.Relation.CITED_BY, position=3))
+    assert violates_constraint(lambda: CitationFactory(review=review, relation=Citation.Relation.SIMILAR, article=None))
     unresolved = CitationFactory(
         review=review, relation=Citation.Relation.REFERENCE, position=2, article=None, citation_text="Doe J. 1999."
     )
@@ -77,11 +72,13 @@ def test_several_unresolved_references_coexist():
 
 def test_relation_and_notice_kind_are_checked_by_the_database():
     review = ReviewFactory()
-    assert _violates(lambda: CitationFactory(review=review, relation="cites"))
+    assert violates_constraint(lambda: CitationFactory(review=review, relation="cites"))
     article = ArticleFactory()
-    assert _violates(lambda: ArticleNotice.objects.create(article=article, kind="gossip"))
+    assert violates_constraint(lambda: ArticleNotice.objects.create(article=article, kind="gossip"))
     ArticleNotice.objects.create(article=article, kind=ArticleNotice.Kind.RETRACTION_IN, notice_pmid=5)
-    assert _violates(lambda: ArticleNotice.objects.create(article=article, kind="retraction_in", notice_pmid=5))
+    assert violates_constraint(
+        lambda: ArticleNotice.objects.create(article=article, kind="retraction_in", notice_pmid=5)
+    )
 
 
 def test_display_helpers():

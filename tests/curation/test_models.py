@@ -6,6 +6,7 @@ from django.db import IntegrityError, transaction
 
 from curation.models import Facet, MechanismAnnotation, ScreeningDecision, Term
 from curation.vocabulary_seed import SEED_TERMS
+from tests.db import violates_constraint
 
 from .factories import CitationFactory, MechanismAnnotationFactory, TermFactory, ensure_seed
 
@@ -34,35 +35,30 @@ def test_every_seed_identifier_is_one_we_recognise():
             assert not identifier or identifier_source(identifier), label
 
 
-def _violates(make) -> bool:
-    try:
-        with transaction.atomic():
-            make()
-    except IntegrityError:
-        return True
-    return False
-
-
 def test_term_labels_are_unique_per_facet_case_insensitively_among_unmerged_terms():
     TermFactory(facet="cargo", label="miR-X")
-    assert _violates(lambda: TermFactory(facet="cargo", label="MIR-x"))
-    assert not _violates(lambda: TermFactory(facet="target", label="miR-X"))
+    assert violates_constraint(lambda: TermFactory(facet="cargo", label="MIR-x"))
+    assert not violates_constraint(lambda: TermFactory(facet="target", label="miR-X"))
     target = TermFactory(facet="cargo", label="miR-Y")
-    assert not _violates(lambda: TermFactory(facet="cargo", label="miR-X", status="merged", merged_into=target))
+    assert not violates_constraint(
+        lambda: TermFactory(facet="cargo", label="miR-X", status="merged", merged_into=target)
+    )
 
 
 def test_term_checks():
-    assert _violates(lambda: TermFactory(status="merged"))  # merged needs merged_into
-    assert _violates(lambda: TermFactory(facet="drug", allows_drug=True))
-    assert _violates(lambda: TermFactory(facet="colour"))
+    assert violates_constraint(lambda: TermFactory(status="merged"))  # merged needs merged_into
+    assert violates_constraint(lambda: TermFactory(facet="drug", allows_drug=True))
+    assert violates_constraint(lambda: TermFactory(facet="colour"))
 
 
 def test_out_of_scope_needs_a_reason_in_the_database_too():
-    assert _violates(lambda: ScreeningDecision.objects.create(citation=CitationFactory(), decision="out_of_scope"))
-    assert _violates(
+    assert violates_constraint(
+        lambda: ScreeningDecision.objects.create(citation=CitationFactory(), decision="out_of_scope")
+    )
+    assert violates_constraint(
         lambda: ScreeningDecision.objects.create(citation=CitationFactory(), decision="in_scope", reason="not_caf")
     )
-    assert not _violates(
+    assert not violates_constraint(
         lambda: ScreeningDecision.objects.create(
             citation=CitationFactory(), decision="out_of_scope", reason="duplicate"
         )
@@ -70,15 +66,15 @@ def test_out_of_scope_needs_a_reason_in_the_database_too():
 
 
 def test_annotation_checks():
-    assert _violates(lambda: MechanismAnnotationFactory(state="published"))
-    assert _violates(lambda: MechanismAnnotationFactory(state="submitted"))  # no submitted_at
-    assert _violates(
+    assert violates_constraint(lambda: MechanismAnnotationFactory(state="published"))
+    assert violates_constraint(lambda: MechanismAnnotationFactory(state="submitted"))  # no submitted_at
+    assert violates_constraint(
         lambda: MechanismAnnotationFactory(
             state="rejected", submitted_at="2024-01-01T00:00Z", reviewed_at="2024-01-02T00:00Z"
         )
     )  # a rejection without a comment
-    assert _violates(lambda: MechanismAnnotationFactory(confidence="certain"))
-    assert _violates(lambda: MechanismAnnotationFactory(version=0))
+    assert violates_constraint(lambda: MechanismAnnotationFactory(confidence="certain"))
+    assert violates_constraint(lambda: MechanismAnnotationFactory(version=0))
 
 
 def test_client_tokens_are_unique():
@@ -86,7 +82,7 @@ def test_client_tokens_are_unique():
 
     token = uuid.uuid4()
     MechanismAnnotationFactory(client_token=token)
-    assert _violates(lambda: MechanismAnnotationFactory(client_token=token))
+    assert violates_constraint(lambda: MechanismAnnotationFactory(client_token=token))
     assert MechanismAnnotation.objects.count() == 1
 
 
