@@ -13,6 +13,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
+from django.template.defaultfilters import pluralize
 from django.utils import timezone
 
 from .models import Review, SyncRun
@@ -259,10 +260,11 @@ def _pmid_list(pmids: list[int], shown: int = 20) -> str:
 def _summary(run: SyncRun) -> str:
     text = (
         f"{run.done} articles checked: {run.new_count} new, {run.updated_count} updated, "
-        f"{run.unchanged_count} unchanged, {run.failed_count} failed; {run.unresolved_count} references unresolved."
+        f"{run.unchanged_count} unchanged, {run.failed_count} failed; "
+        f"{run.unresolved_count} reference{pluralize(run.unresolved_count)} unresolved."
     )
     if run.errors:
-        text += f" {len(run.errors)} problem(s) reported; everything else was kept."
+        text += f" {len(run.errors)} problem{pluralize(len(run.errors))} reported; everything else was kept."
     return text
 
 
