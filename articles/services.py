@@ -2,6 +2,7 @@
 
 import json
 from dataclasses import asdict, dataclass, field
+from difflib import SequenceMatcher
 from pathlib import Path
 
 from django.db import transaction
@@ -217,31 +218,97 @@ def _alert_raise(article: Article, kind: str, notice_pmid: int | None, sync_run:
 
 @transaction.atomic
 def references_store(*, review: Review, references: list[Reference]) -> None:
-    """Record the review's numbered reference list as NCBI gives it; a reference's resolved article is kept."""
+    """Record the review's numbered reference list as NCBI gives it.
+
+    A stored reference is recognised by what identifies it (PMID, DOI, its text), not by its number, so curators'
+    work stays with the paper it is about when the list is renumbered. References NCBI no longer lists are kept,
+    after the list: curated data hangs on them. A value NCBI leaves out never blanks a stored one.
+    """
     own_pmid = review.article.pmid
-    existing = {c.position: c for c in review.citations.filter(relation=Citation.Relation.REFERENCE)}
-    new, changed = [], []
+    stored = list(review.citations.filter(relation=Citation.Relation.REFERENCE).select_related("article"))
+    matcher = _ReferenceMatcher(stored)
+    placed: list[tuple[Citation, int]] = []
+    new = []
     for reference in references:
-        fields = {
-            "citation_text": reference.citation,
-            # A review may list its own data set under its own PMID; that is not a cited paper.
-            "cited_pmid": reference.pmid if reference.pmid != own_pmid else None,
-            "cited_doi": reference.doi,
-            "cited_pmcid": reference.pmcid,
-        }
-        citation = existing.get(reference.position)
+        # A review may list its own data set under its own PMID; that is not a cited paper.
+        pmid = reference.pmid if reference.pmid != own_pmid else None
+        citation = matcher.claim(reference, pmid)
         if citation is None:
-            new.append(
-                Citation(review=review, relation=Citation.Relation.REFERENCE, position=reference.position, **fields)
-            )
-        elif any(getattr(citation, name) != value for name, value in fields.items()):
-            if citation.cited_pmid and citation.cited_pmid != fields["cited_pmid"]:
-                citation.article = None  # NCBI corrected the reference's PMID: resolve it again
-            for name, value in fields.items():
-                setattr(citation, name, value)
-            changed.append(citation)
+            new.append(Citation(
+                review=review, relation=Citation.Relation.REFERENCE, position=reference.position,
+                citation_text=reference.citation, cited_pmid=pmid, cited_doi=reference.doi,
+                cited_pmcid=reference.pmcid,
+            ))  # fmt: skip
+            continue
+        if pmid and citation.article is not None and citation.article.pmid != pmid:
+            citation.article = None  # NCBI now names another paper here: resolve it again
+        citation.citation_text = reference.citation or citation.citation_text
+        citation.cited_pmid = pmid or citation.cited_pmid
+        citation.cited_doi = reference.doi or citation.cited_doi
+        citation.cited_pmcid = reference.pmcid or citation.cited_pmcid
+        placed.append((citation, reference.position))
+    last = max([r.position for r in references], default=0)
+    dropped = sorted(matcher.unclaimed(), key=lambda c: c.position)
+    placed += [(citation, last + offset) for offset, citation in enumerate(dropped, start=1)]
+    _positions_set(placed)
+    Citation.objects.bulk_update(
+        [citation for citation, _ in placed], ["citation_text", "cited_pmid", "cited_doi", "cited_pmcid", "article"]
+    )
     Citation.objects.bulk_create(new)
-    Citation.objects.bulk_update(changed, ["citation_text", "cited_pmid", "cited_doi", "cited_pmcid", "article"])
+
+
+def _positions_set(placed: list[tuple[Citation, int]]) -> None:
+    """Renumber in two steps, through numbers no reference uses, so the unique (review, position) never clashes."""
+    moving = [(citation, position) for citation, position in placed if citation.position != position]
+    for step in (1_000_000, 0):
+        for citation, position in moving:
+            citation.position = position + step
+        Citation.objects.bulk_update([citation for citation, _ in moving], ["position"])
+
+
+class _ReferenceMatcher:
+    """Finds the stored reference an incoming one is: same PMID, else same DOI, else same text; failing those, the
+    one at the same number if nothing contradicts it (a reference first stored from its printed text alone)."""
+
+    def __init__(self, stored: list[Citation]) -> None:
+        self.stored = stored
+        self.claimed: set[int] = set()
+        self.by_pmid = {c.cited_pmid or (c.article.pmid if c.article else None): c for c in stored}
+        self.by_doi = {c.cited_doi.lower(): c for c in stored if c.cited_doi}
+        self.by_text = {_text_key(c.citation_text): c for c in stored if c.citation_text}
+        self.by_position = {c.position: c for c in stored}
+
+    def claim(self, reference: Reference, pmid: int | None) -> Citation | None:
+        candidates = [
+            self.by_pmid.get(pmid) if pmid else None,
+            self.by_doi.get(reference.doi.lower()) if reference.doi else None,
+            self.by_text.get(_text_key(reference.citation)),
+        ]
+        at_number = self.by_position.get(reference.position)
+        if at_number is not None and self._fits(at_number, reference, pmid):
+            candidates.append(at_number)
+        for citation in candidates:
+            if citation is not None and citation.pk not in self.claimed:
+                self.claimed.add(citation.pk)
+                return citation
+        return None
+
+    def unclaimed(self) -> list[Citation]:
+        return [c for c in self.stored if c.pk not in self.claimed]
+
+    @staticmethod
+    def _fits(citation: Citation, reference: Reference, pmid: int | None) -> bool:
+        known_pmid = citation.cited_pmid or (citation.article.pmid if citation.article else None)
+        if known_pmid and known_pmid != pmid:
+            return False
+        if citation.cited_doi and citation.cited_doi.lower() != reference.doi.lower():
+            return False
+        similarity = SequenceMatcher(None, _text_key(citation.citation_text), _text_key(reference.citation))
+        return similarity.ratio() >= 0.6
+
+
+def _text_key(text: str) -> str:
+    return " ".join("".join(ch for ch in text.lower() if ch.isalnum() or ch.isspace()).split())
 
 
 @transaction.atomic

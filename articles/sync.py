@@ -66,9 +66,12 @@ def ncbi_client_get(*, on_request: Callable[[RequestAttempt], None] | None = Non
 
 
 def _is_stale(run: SyncRun) -> bool:
-    """A run whose worker stopped reporting (killed, lost) for longer than SYNC_STALE_SECONDS."""
-    last_sign_of_life = run.heartbeat_at or run.started_at or run.created_at
-    return timezone.now() - last_sign_of_life > timedelta(seconds=settings.SYNC_STALE_SECONDS)
+    """A running run whose worker stopped reporting for SYNC_STALE_SECONDS (it beats every few seconds), or a queued
+    one no worker picked up within SYNC_QUEUED_STALE_SECONDS (its message was lost)."""
+    if run.state == SyncRun.State.RUNNING:
+        last_sign_of_life = run.heartbeat_at or run.started_at or run.created_at
+        return timezone.now() - last_sign_of_life > timedelta(seconds=settings.SYNC_STALE_SECONDS)
+    return timezone.now() - run.created_at > timedelta(seconds=settings.SYNC_QUEUED_STALE_SECONDS)
 
 
 def sync_run_start(*, review: Review, trigger: str, user=None, enqueue: bool = True) -> SyncRun:
@@ -96,38 +99,64 @@ def sync_run_start(*, review: Review, trigger: str, user=None, enqueue: bool = T
 
 
 def sync_run_execute(*, run: SyncRun, on_progress: Callable[[SyncRun], None] | None = None) -> SyncRun:
-    """Run a queued (or redelivered) sync under the review's lock. Returns the run as it ended."""
-    lock_key = f"cafex:sync-lock:review:{run.review_id}"
-    holder = f"{run.pk}:{uuid.uuid4().hex}"
-    if not _lock_take(lock_key, holder, run):
-        logger.info("Sync run %s of review %s is already being run elsewhere.", run.pk, run.review_id)
-        return run
+    """Run a queued (or redelivered) sync under the review's lock. Returns the run as it ended.
+
+    Raises SyncLocked while another live process runs this review; the task tries again later.
+    """
+    lock = ReviewLock(run)
+    if not lock.take():
+        raise SyncLocked(f"Review {run.review_id} is being synced by another process (run {lock.held_by}).")
     try:
         run.refresh_from_db()
         if not run.is_active:
             return run
-        return _sync(run, lock_key=lock_key, on_progress=on_progress)
+        return _sync(run, lock=lock, on_progress=on_progress)
     finally:
-        if cache.get(lock_key) == holder:
-            cache.delete(lock_key)
+        lock.release()
 
 
-def _lock_take(key: str, holder: str, run: SyncRun) -> bool:
-    """Take the review's lock. A lock left by a run that has since ended (its worker was killed) is taken over;
-    one held for this very run means it is running elsewhere (a message delivered twice)."""
-    if cache.add(key, holder, timeout=settings.SYNC_LOCK_SECONDS):
+class SyncLocked(Exception):
+    """Another live process holds the review's lock."""
+
+
+class RunSuperseded(Exception):
+    """The run was closed from elsewhere (judged dead and replaced); its process must stop writing."""
+
+
+class ReviewLock:
+    """One process syncs a review at a time. The lock names its run; a lock whose run has ended, or whose run has
+    stopped beating (its worker was killed, and the same message came back), is taken over."""
+
+    def __init__(self, run: SyncRun) -> None:
+        self.run = run
+        self.key = f"cafex:sync-lock:review:{run.review_id}"
+        self.holder = f"{run.pk}:{uuid.uuid4().hex}"
+        self.held_by: int | None = None
+
+    def take(self) -> bool:
+        timeout = settings.SYNC_LOCK_SECONDS
+        if cache.add(self.key, self.holder, timeout=timeout):
+            return True
+        current = cache.get(self.key)
+        if current is None:
+            return cache.add(self.key, self.holder, timeout=timeout)
+        self.held_by = int(str(current).split(":")[0])
+        holder_run = SyncRun.objects.filter(pk=self.held_by).first()
+        if holder_run is not None and holder_run.is_active and not _is_stale(holder_run):
+            return False
+        cache.set(self.key, self.holder, timeout=timeout)
         return True
-    current = cache.get(key)
-    if current is None:
-        return cache.add(key, holder, timeout=settings.SYNC_LOCK_SECONDS)
-    held_by = int(str(current).split(":")[0])
-    if held_by == run.pk or SyncRun.objects.filter(pk=held_by, state__in=SyncRun.ACTIVE_STATES).exists():
-        return False
-    cache.set(key, holder, timeout=settings.SYNC_LOCK_SECONDS)
-    return True
+
+    def refresh(self) -> None:
+        if cache.get(self.key) == self.holder:
+            cache.touch(self.key, settings.SYNC_LOCK_SECONDS)
+
+    def release(self) -> None:
+        if cache.get(self.key) == self.holder:
+            cache.delete(self.key)
 
 
-def _sync(run: SyncRun, *, lock_key: str, on_progress) -> SyncRun:
+def _sync(run: SyncRun, *, lock: ReviewLock, on_progress) -> SyncRun:
     """Fetch and store the review's network.
 
     HTTP and XML parsing run on a few threads, so requests go out as fast as the shared rate limit allows while
@@ -138,11 +167,13 @@ def _sync(run: SyncRun, *, lock_key: str, on_progress) -> SyncRun:
     requests = RequestCounter()
 
     def save_progress(**fields) -> None:
-        for name, value in {**fields, "requests_made": requests.count}.items():
+        fields = {**fields, "requests_made": requests.count, "heartbeat_at": timezone.now()}
+        # only while the run is still ours: a run closed from elsewhere stops here instead of writing on
+        if not SyncRun.objects.filter(pk=run.pk, state__in=SyncRun.ACTIVE_STATES).update(**fields):
+            raise RunSuperseded(f"Sync run {run.pk} was closed from elsewhere; this process stops.")
+        for name, value in fields.items():
             setattr(run, name, value)
-        run.heartbeat_at = timezone.now()
-        run.save(update_fields=[*fields, "requests_made", "heartbeat_at"])
-        cache.touch(lock_key, settings.SYNC_LOCK_SECONDS)
+        lock.refresh()
         if on_progress:
             on_progress(run)
 
@@ -155,15 +186,14 @@ def _sync(run: SyncRun, *, lock_key: str, on_progress) -> SyncRun:
                 save_progress()
 
     client = ncbi_client_get(on_request=requests.add)
-    run.started_at = run.started_at or timezone.now()
-    # A redelivered run starts its counts again: every step below is an idempotent upsert.
-    save_progress(
-        state=SyncRun.State.RUNNING, stage="Fetching the review's record and its links", started_at=run.started_at,
-        done=0, total=0, new_count=0, updated_count=0, unchanged_count=0, failed_count=0, unresolved_count=0,
-        errors=[], failed_pmids=[],
-    )  # fmt: skip
     pool = ThreadPoolExecutor(max_workers=FETCH_THREADS, thread_name_prefix="ncbi-fetch")
     try:
+        # A redelivered run starts its counts again: every step below is an idempotent upsert.
+        save_progress(
+            state=SyncRun.State.RUNNING, stage="Fetching the review's record and its links",
+            started_at=run.started_at or timezone.now(), done=0, total=0, new_count=0, updated_count=0,
+            unchanged_count=0, failed_count=0, unresolved_count=0, errors=[], failed_pmids=[],
+        )  # fmt: skip
         own = pool.submit(lambda: parse_pubmed_xml(client.efetch_pubmed([pmid])))
         citing = pool.submit(client.elink, [pmid], linkname=CITED_BY_LINK)
         neighbours = pool.submit(client.elink, [pmid], linkname=SIMILAR_LINK, with_scores=True)
@@ -199,6 +229,10 @@ def _sync(run: SyncRun, *, lock_key: str, on_progress) -> SyncRun:
         save_progress(stage="Linking citations")
         # every batch is linked already; what is left is matching references that carry only a DOI
         run.unresolved_count = citations_link(review=review, articles={}, cited_by=[], similar=[], by_doi=True)
+    except RunSuperseded:
+        logger.warning("Sync run %s was superseded while running; stopped.", run.pk)
+        run.refresh_from_db()
+        return run
     except (NcbiError, SyncFailed) as exc:
         return _run_finish(run, SyncRun.State.FAILED, str(exc), errors=[*run.errors, str(exc)], requests=requests)
     except Exception as exc:
@@ -271,13 +305,15 @@ def _summary(run: SyncRun) -> str:
 def _run_finish(
     run: SyncRun, state: str, message: str, *, errors: list[str] | None = None, requests: RequestCounter | None = None
 ) -> SyncRun:
-    run.state, run.message, run.stage = state, message, ""
-    if requests is not None:
-        run.requests_made = requests.count
-    run.finished_at = timezone.now()
-    fields = ["state", "message", "stage", "finished_at", "requests_made", "unresolved_count"]
+    """Close the run, unless it was closed from elsewhere meanwhile (then that outcome stands)."""
+    fields = {"state": state, "message": message, "stage": "", "finished_at": timezone.now()}
+    fields["unresolved_count"] = run.unresolved_count
+    fields["requests_made"] = requests.count if requests is not None else run.requests_made
     if errors is not None:
-        run.errors = errors
-        fields.append("errors")
-    run.save(update_fields=fields)
+        fields["errors"] = errors
+    if SyncRun.objects.filter(pk=run.pk, state__in=SyncRun.ACTIVE_STATES).update(**fields):
+        for name, value in fields.items():
+            setattr(run, name, value)
+    else:
+        run.refresh_from_db()
     return run

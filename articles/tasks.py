@@ -1,10 +1,19 @@
 from celery import shared_task
 
 from .models import Review, SyncRun
-from .sync import sync_run_execute, sync_run_start
+from .sync import SyncLocked, sync_run_execute, sync_run_start
 
 
-@shared_task(acks_late=True, reject_on_worker_lost=True)
+@shared_task(
+    acks_late=True,
+    reject_on_worker_lost=True,
+    # another process holds the review: try again until it finishes or is found dead (SYNC_STALE_SECONDS)
+    autoretry_for=(SyncLocked,),
+    retry_backoff=5,
+    retry_backoff_max=60,
+    retry_jitter=True,
+    max_retries=30,
+)
 def sync_review(run_id: int) -> None:
     """Run one queued sync. A redelivered message finds the run finished, or resumes it: every step is an upsert."""
     run = SyncRun.objects.filter(pk=run_id).first()

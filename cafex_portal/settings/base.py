@@ -128,8 +128,10 @@ NCBI_BACKOFF_MAX = env.float("NCBI_BACKOFF_MAX", default=30.0)
 NCBI_SIMILAR_LIMIT = env.int("NCBI_SIMILAR_LIMIT", default=20)
 NCBI_BATCH_SIZE = env.int("NCBI_BATCH_SIZE", default=200)
 SYNC_SCHEDULE_HOURS = env.float("SYNC_SCHEDULE_HOURS", default=24)
-# A run whose worker has not reported for this long is considered dead; the next request replaces it.
-SYNC_STALE_SECONDS = env.int("SYNC_STALE_SECONDS", default=600)
+# A running sync beats every few seconds; one silent for this long is dead and the next request replaces it.
+SYNC_STALE_SECONDS = env.int("SYNC_STALE_SECONDS", default=120)
+# A queued sync no worker took up in this long lost its message (a busy queue is not a reason to replace it).
+SYNC_QUEUED_STALE_SECONDS = env.int("SYNC_QUEUED_STALE_SECONDS", default=24 * 3600)
 # The per-review lock outlives a silent worker by at most this long; a live run refreshes it with every step.
 SYNC_LOCK_SECONDS = env.int("SYNC_LOCK_SECONDS", default=600)
 

@@ -3,8 +3,8 @@
 import pytest
 
 from articles.models import Article, ArticleChange, Citation
-from articles.ncbi.parser import Notice, PubDate, PubmedRecord
-from articles.services import article_upsert_many, citations_link, pmid_validate
+from articles.ncbi.parser import Notice, PubDate, PubmedRecord, Reference
+from articles.services import article_upsert_many, citations_link, pmid_validate, references_store
 from cafex_portal.exceptions import ApplicationError
 
 from .factories import ArticleFactory, CitationFactory, ReviewFactory
@@ -79,3 +79,61 @@ def test_citations_are_linked_once_however_often_linking_runs():
     for _ in range(2):
         citations_link(review=review, articles={5: article}, cited_by=[5], similar=[(5, 3.0)], by_doi=False)
     assert Citation.objects.filter(review=review, article=article).count() == 2  # cited by + similar
+
+
+def _positions(review) -> list[tuple[int, str]]:
+    return list(
+        review.citations.filter(relation="reference").order_by("position").values_list("position", "citation_text")
+    )
+
+
+def test_a_renumbered_reference_list_keeps_each_citation_with_its_paper():
+    review = ReviewFactory()
+    papers = {pmid: ArticleFactory(pmid=pmid) for pmid in (11, 12, 13)}
+    references_store(review=review, references=[Reference(n, f"Paper {p}.", pmid=p) for n, p in enumerate(papers, 1)])
+    citations_link(review=review, articles=papers, cited_by=[], similar=[], by_doi=False)
+    curated = review.citations.get(relation="reference", cited_pmid=12)  # curators' work hangs on this row
+
+    # NCBI drops the first reference and adds a new one at the top
+    references_store(review=review, references=[Reference(1, "Paper 10.", pmid=10), Reference(2, "Paper 12.", pmid=12),
+                                                Reference(3, "Paper 13.", pmid=13)])  # fmt: skip
+
+    curated.refresh_from_db()
+    assert (curated.position, curated.article.pmid) == (2, 12)
+    assert _positions(review) == [(1, "Paper 10."), (2, "Paper 12."), (3, "Paper 13."), (4, "Paper 11.")]
+
+
+def test_references_known_by_doi_follow_their_paper_when_one_is_dropped():
+    review = ReviewFactory()
+    a, b = ArticleFactory(doi="10.1/a"), ArticleFactory(doi="10.1/b")
+    references_store(review=review, references=[Reference(1, "Smith. Paper A.", doi="10.1/a"),
+                                                Reference(2, "Jones. Paper B.", doi="10.1/b")])  # fmt: skip
+    citations_link(review=review, articles={}, cited_by=[], similar=[], by_doi=True)
+
+    references_store(review=review, references=[Reference(1, "Jones. Paper B.", doi="10.1/b")])
+
+    by_position = {c.position: c for c in review.citations.filter(relation="reference")}
+    assert (by_position[1].article, by_position[1].cited_doi) == (b, "10.1/b")
+    assert (by_position[2].article, by_position[2].citation_text) == (a, "Smith. Paper A."), "kept, after the list"
+
+
+def test_a_reference_first_known_by_its_text_gains_its_pmid_in_place():
+    review = ReviewFactory()
+    references_store(
+        review=review, references=[Reference(1, "Hanahan D, Weinberg RA. Hallmarks of cancer. Cell. 2011")]
+    )
+    seeded = review.citations.get()
+    references_store(
+        review=review, references=[Reference(1, "Hanahan D, Weinberg RA. Hallmarks of cancer: the next generation. Cell. 2011;144(5):646-74.", pmid=21376230)]
+    )  # fmt: skip
+    seeded.refresh_from_db()
+    assert (seeded.position, seeded.cited_pmid) == (1, 21376230)
+    assert review.citations.count() == 1
+
+
+def test_an_omitted_value_never_blanks_a_stored_reference():
+    review = ReviewFactory()
+    references_store(review=review, references=[Reference(1, "Doe J. A paper. 2001.", pmid=5, doi="10.1/x")])
+    references_store(review=review, references=[Reference(1, "", pmid=5)])
+    citation = review.citations.get()
+    assert (citation.citation_text, citation.cited_doi) == ("Doe J. A paper. 2001.", "10.1/x")

@@ -1,12 +1,15 @@
 """The sync against a real fake E-utilities server over HTTP: what it stores, and what it does when NCBI misbehaves."""
 
+from datetime import timedelta
+
 import pytest
 from django.core.cache import cache
 from django.core.management import call_command
+from django.utils import timezone
 
 from articles.models import Article, ArticleChange, Citation, EditorAlert, Review, SyncRun
 from articles.services import review_create
-from articles.sync import sync_run_execute, sync_run_start
+from articles.sync import SyncLocked, sync_run_execute, sync_run_start
 from fake_eutils.scenarios import demo_store, network_store
 
 pytestmark = pytest.mark.django_db
@@ -191,10 +194,37 @@ def test_a_run_held_by_a_live_worker_is_not_run_twice(network, review):
     run = sync_run_start(review=review, trigger=SyncRun.Trigger.API, enqueue=False)
     cache.set(f"cafex:sync-lock:review:{review.pk}", f"{run.pk}:elsewhere", timeout=60)
     try:
-        assert sync_run_execute(run=run).state == SyncRun.State.QUEUED
+        with pytest.raises(SyncLocked):
+            sync_run_execute(run=run)
+        run.refresh_from_db()
+        assert run.state == SyncRun.State.QUEUED
         assert network.requests == []
     finally:
         cache.delete(f"cafex:sync-lock:review:{review.pk}")
+
+
+def test_a_redelivered_run_whose_worker_died_is_taken_over_and_finished(network, review, settings):
+    """The message of a killed worker comes back while the dead process's lock, naming this run, still stands."""
+    run = sync_run_start(review=review, trigger=SyncRun.Trigger.API, enqueue=False)
+    long_ago = timezone.now() - timedelta(minutes=10)
+    SyncRun.objects.filter(pk=run.pk).update(state=SyncRun.State.RUNNING, started_at=long_ago, heartbeat_at=long_ago)
+    cache.set(f"cafex:sync-lock:review:{review.pk}", f"{run.pk}:killed", timeout=600)
+    settings.SYNC_STALE_SECONDS = 60
+    assert sync_run_execute(run=run).state == SyncRun.State.SUCCEEDED
+    assert cache.get(f"cafex:sync-lock:review:{review.pk}") is None
+
+
+def test_a_run_closed_from_elsewhere_stops_writing_and_keeps_that_outcome(network, review, settings):
+    settings.NCBI_BATCH_SIZE = 2
+
+    def closed_meanwhile(run):  # another process judged this run dead and replaced it
+        if run.done:
+            SyncRun.objects.filter(pk=run.pk).update(state=SyncRun.State.FAILED, message="replaced")
+
+    run = sync_run_start(review=review, trigger=SyncRun.Trigger.API, enqueue=False)
+    run = sync_run_execute(run=run, on_progress=closed_meanwhile)
+    assert (run.state, run.message) == (SyncRun.State.FAILED, "replaced")
+    assert run.done < run.total
 
 
 def test_the_bundled_review_syncs_offline_and_resolves_references(fake_ncbi, demo_review):

@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from articles.models import SyncRun
 from articles.services import review_create
-from articles.sync import sync_run_execute, sync_run_start
+from articles.sync import SyncLocked, sync_run_execute, sync_run_start
 from cafex_portal.exceptions import ApplicationError
 
 
@@ -35,7 +35,10 @@ class Command(BaseCommand):
                 time.sleep(0.5)
                 run.refresh_from_db()
         else:
-            run = sync_run_execute(run=run, on_progress=show)
+            try:
+                run = sync_run_execute(run=run, on_progress=show)
+            except SyncLocked as exc:
+                raise CommandError(f"{exc} Follow it on the review page or with --queue.") from exc
         if show:
             self.stdout.write("")
         style = {SyncRun.State.SUCCEEDED: self.style.SUCCESS, SyncRun.State.PARTIAL: self.style.WARNING}
