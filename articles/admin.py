@@ -1,25 +1,44 @@
 from django.contrib import admin, messages
 from django.utils.html import format_html
 
+from cafex_portal.exceptions import NotAllowedError
+
 from . import selectors
 from .models import Article, ArticleChange, ArticleNotice, Citation, EditorAlert, Review, SyncRun
 from .services import editor_alert_acknowledge
-from .sync import sync_run_start
+from .sync import review_sync_request
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Records the sync writes; people read them. (Article titles and abstracts are rendered as sanitised HTML:
+    only the sync, which sanitises, may write them.)"""
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
 
 
 class ArticleNoticeInline(admin.TabularInline):
     model = ArticleNotice
     extra = 0
     fields = ["kind", "notice_pmid", "source", "first_seen_at"]
-    readonly_fields = ["first_seen_at"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(ReadOnlyAdmin):
     list_display = ["pmid", "short_title", "journal_iso", "pub_year", "is_retracted", "synced_at"]
     list_filter = ["is_retracted", "language", ("synced_at", admin.EmptyFieldListFilter), "pub_year"]
     search_fields = ["=pmid", "doi", "pmcid", "title", "journal_title", "journal_iso"]
-    readonly_fields = ["created_at", "updated_at", "synced_at"]
     inlines = [ArticleNoticeInline]
     list_per_page = 50
     show_full_result_count = False  # an exact COUNT(*) over a million rows on every page load is not worth it
@@ -30,7 +49,7 @@ class ArticleAdmin(admin.ModelAdmin):
 
 
 @admin.register(ArticleNotice)
-class ArticleNoticeAdmin(admin.ModelAdmin):
+class ArticleNoticeAdmin(ReadOnlyAdmin):
     list_display = ["article", "kind", "notice_pmid", "source", "first_seen_at"]
     list_filter = ["kind"]
     search_fields = ["=article__pmid", "=notice_pmid", "source"]
@@ -56,10 +75,13 @@ class ReviewAdmin(admin.ModelAdmin):
     @admin.action(description="Sync selected reviews with NCBI now")
     def sync_now(self, request, queryset):
         for review in queryset:
-            run = sync_run_start(review=review, trigger=SyncRun.Trigger.ADMIN, user=request.user)
-            self.message_user(
-                request, f"Review PMID {review.article.pmid}: sync {run.pk} {run.get_state_display().lower()}."
-            )
+            try:
+                run = review_sync_request(review=review, user=request.user, trigger=SyncRun.Trigger.ADMIN)
+            except NotAllowedError as exc:
+                self.message_user(request, exc.message, messages.ERROR)
+                return
+            state = run.get_state_display().lower()
+            self.message_user(request, f"Review PMID {review.article.pmid}: sync {run.pk} {state}.")
 
     def get_queryset(self, request):
         return selectors.review_list()
@@ -102,16 +124,6 @@ class CitationAdmin(admin.ModelAdmin):
         return obj.citation_text[:80]
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Records the sync writes; people read them."""
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-
 @admin.register(SyncRun)
 class SyncRunAdmin(ReadOnlyAdmin):
     list_display = [
@@ -133,7 +145,7 @@ class SyncRunAdmin(ReadOnlyAdmin):
 class ArticleChangeAdmin(ReadOnlyAdmin):
     list_display = ["article", "fields_changed", "sync_run", "changed_at"]
     search_fields = ["=article__pmid"]
-    list_select_related = ["article"]
+    list_select_related = ["article", "sync_run__review__article"]
 
     @admin.display(description="fields")
     def fields_changed(self, change: ArticleChange) -> str:
@@ -154,5 +166,9 @@ class EditorAlertAdmin(admin.ModelAdmin):
 
     @admin.action(description="Acknowledge selected alerts")
     def acknowledge(self, request, queryset):
-        count = editor_alert_acknowledge(alerts=queryset, user=request.user)
+        try:
+            count = editor_alert_acknowledge(alert_ids=list(queryset.values_list("pk", flat=True)), user=request.user)
+        except NotAllowedError as exc:
+            self.message_user(request, exc.message, messages.ERROR)
+            return
         self.message_user(request, f"{count} alert(s) acknowledged.", messages.SUCCESS)

@@ -2,10 +2,8 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
-
-from cafex_portal.exceptions import NotAllowedError
-from curation.roles import is_editor
 
 from . import selectors
 from .filters import ArticleFilter, CitationFilter
@@ -20,13 +18,7 @@ from .serializers import (
     ReviewSerializer,
     SyncRunSerializer,
 )
-from .services import review_create
-from .sync import sync_run_start
-
-
-def _editor_required(request) -> None:
-    if not is_editor(request.user):
-        raise NotAllowedError("Only editors can add reviews and start syncs.")
+from .sync import review_add, review_sync_request
 
 
 class ReviewViewSet(viewsets.ReadOnlyModelViewSet):
@@ -50,11 +42,9 @@ class ReviewViewSet(viewsets.ReadOnlyModelViewSet):
     @extend_schema(request=ReviewCreateInputSerializer, responses={202: ReviewAddedSerializer})
     def create(self, request):
         """Add a review by PMID (editors) and queue its first sync; answers 202 with the run to follow."""
-        _editor_required(request)
         data = ReviewCreateInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        review, _ = review_create(pmid=data.validated_data["pmid"], user=request.user)
-        run = sync_run_start(review=review, trigger=SyncRun.Trigger.API, user=request.user)
+        review, run, _ = review_add(pmid=data.validated_data["pmid"], user=request.user, trigger=SyncRun.Trigger.API)
         review = selectors.review_get(pmid=review.article.pmid)
         body = {
             "review": ReviewSerializer(review, context={"request": request}).data,
@@ -66,8 +56,7 @@ class ReviewViewSet(viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["post"])
     def sync(self, request, pmid=None):
         """Queue a sync of this review (editors); an already queued or running one is returned instead."""
-        _editor_required(request)
-        run = sync_run_start(review=self.get_object(), trigger=SyncRun.Trigger.API, user=request.user)
+        run = review_sync_request(review=self.get_object(), user=request.user, trigger=SyncRun.Trigger.API)
         return Response(SyncRunSerializer(run).data, status=status.HTTP_202_ACCEPTED)
 
 
@@ -102,9 +91,13 @@ class ArticleViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 class SyncRunViewSet(viewsets.ReadOnlyModelViewSet):
-    """Sync runs, newest first: state, progress, counts, requests made, errors. `?review=<pmid>` filters."""
+    """Sync runs, newest first: state, progress, counts, requests made, errors. `?review=<pmid>` filters.
+
+    For signed-in users only: errors name failed requests and who started what.
+    """
 
     serializer_class = SyncRunSerializer
+    permission_classes = [IsAuthenticated]
 
     def get_queryset(self):
         runs = SyncRun.objects.select_related("review__article", "started_by").order_by("-created_at", "-pk")

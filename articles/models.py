@@ -108,7 +108,9 @@ def author_display_name(author: dict) -> str:
     """ "Hanahan D" for a person, the name itself for a group."""
     if author.get("collective_name"):
         return author["collective_name"]
-    return " ".join(part for part in (author.get("last_name", ""), author.get("initials", "")) if part)
+    if not author.get("last_name"):  # a few records give only a forename
+        return author.get("fore_name", "")
+    return " ".join(part for part in (author["last_name"], author.get("initials", "")) if part)
 
 
 class NoticeKind(models.TextChoices):

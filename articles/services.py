@@ -9,7 +9,8 @@ from django.db import transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
 
-from cafex_portal.exceptions import ApplicationError
+from cafex_portal.exceptions import ApplicationError, NotAllowedError
+from curation.roles import is_editor
 
 from .models import Article, ArticleChange, ArticleNotice, Citation, EditorAlert, NoticeKind, Review, SyncRun
 from .ncbi.parser import RETRACTION_KINDS, PubmedRecord, Reference
@@ -83,6 +84,8 @@ ALERT_NOTICE_KINDS = {
     NoticeKind.CORRECTED_AND_REPUBLISHED_IN: EditorAlert.Kind.ERRATUM,
 }
 ALERT_NOTICE_KINDS |= {kind: EditorAlert.Kind.RETRACTION for kind in RETRACTION_KINDS}
+# The parts of a publication date are one value: "2021 Spring" replaces "2020 May 12" whole.
+PUB_DATE_FIELDS = ("pub_year", "pub_month", "pub_day", "pub_date_text")
 SYNCED_FIELDS = (
     "doi", "pmcid", "title", "abstract", "journal_title", "journal_iso", "volume", "issue", "pages", "pub_year",
     "pub_month", "pub_day", "pub_date_text", "authors", "publication_types", "mesh_headings", "keywords", "language",
@@ -143,25 +146,30 @@ def article_upsert_many(*, records: list[PubmedRecord], sync_run: SyncRun | None
     created, changed, unchanged, change_records = [], [], [], []
     for pmid, record in by_pmid.items():
         fields = record_fields(record)
-        holder = doi_holders.get(fields["doi"].lower()) if fields["doi"] else None
-        if holder is not None and holder.pmid not in (None, pmid):
-            # PubMed does list a few DOIs on two records; the database keeps a DOI unique.
-            result.errors.append(f"PMID {pmid}: DOI {fields['doi']} is stored for PMID {holder.pmid}; kept without it.")
-            fields["doi"] = ""
         article, adopted = stored.get(pmid), False
-        if article is None and holder is not None and holder.pmid is None:
+        holder = doi_holders.get(fields["doi"].lower()) if fields["doi"] else None
+        if holder is not None and holder.pmid is None and article is None:
             article, adopted = holder, True  # an article known only by its DOI becomes this PMID's record
             article.pmid = pmid
+        elif holder is not None and holder is not article and holder.pmid != pmid:
+            # PubMed lists a few DOIs on two records; the database keeps a DOI unique, so the first keeps it.
+            owner = f"PMID {holder.pmid}" if holder.pmid else "an article known only by its DOI"
+            result.errors.append(f"PMID {pmid}: DOI {fields['doi']} is stored for {owner}; kept without it.")
+            fields["doi"] = ""
         if article is None:
             article = Article(pmid=pmid, synced_at=now, **fields)
             created.append(article)
             if fields["doi"]:
                 doi_holders[fields["doi"].lower()] = article
             continue
+        if not (fields["pub_year"] or fields["pub_date_text"]):
+            for name in PUB_DATE_FIELDS:  # no date given: keep the stored one whole
+                fields.pop(name)
         changes = {}
         for name, value in fields.items():
             old = getattr(article, name)
-            if value != old and not (_is_empty(value) and not _is_empty(old)):
+            keep_old = _is_empty(value) and not _is_empty(old) and name not in PUB_DATE_FIELDS
+            if value != old and not keep_old:
                 changes[name] = [old, value]
                 setattr(article, name, value)
         if changes and article.synced_at is not None:  # filling a placeholder or seed record is not news
@@ -366,6 +374,14 @@ def citations_link(
     return review.citations.filter(relation=Citation.Relation.REFERENCE, article__isnull=True).count()
 
 
-def editor_alert_acknowledge(*, alerts, user) -> int:
-    """Mark open alerts as seen by `user`; returns how many were open."""
-    return alerts.filter(acknowledged_at__isnull=True).update(acknowledged_by=user, acknowledged_at=timezone.now())
+@transaction.atomic
+def editor_alert_acknowledge(*, alert_ids: list[int], user, review: Review | None = None) -> int:
+    """An editor marks open alerts as seen (only those about papers of `review`, when given); returns how many."""
+    if not is_editor(user):
+        raise NotAllowedError("Only editors can acknowledge alerts.")
+    alerts = EditorAlert.objects.filter(pk__in=alert_ids, acknowledged_at__isnull=True)
+    if review is not None:
+        alerts = alerts.filter(article__citations__review=review)
+    return EditorAlert.objects.filter(pk__in=alerts.values("pk")).update(
+        acknowledged_by=user, acknowledged_at=timezone.now()
+    )

@@ -16,11 +16,14 @@ from django.db import IntegrityError, transaction
 from django.template.defaultfilters import pluralize
 from django.utils import timezone
 
+from cafex_portal.exceptions import NotAllowedError
+from curation.roles import is_editor
+
 from .models import Review, SyncRun
 from .ncbi.client import EutilsClient, NcbiError, NcbiRequestError, RequestAttempt
 from .ncbi.parser import ParseResult, parse_pubmed_xml
 from .ncbi.ratelimit import LocalRateLimiter, RedisRateLimiter
-from .services import article_upsert_many, citations_link, references_store
+from .services import article_upsert_many, citations_link, references_store, review_create
 
 logger = logging.getLogger(__name__)
 
@@ -72,6 +75,24 @@ def _is_stale(run: SyncRun) -> bool:
         last_sign_of_life = run.heartbeat_at or run.started_at or run.created_at
         return timezone.now() - last_sign_of_life > timedelta(seconds=settings.SYNC_STALE_SECONDS)
     return timezone.now() - run.created_at > timedelta(seconds=settings.SYNC_QUEUED_STALE_SECONDS)
+
+
+def _editor_required(user) -> None:
+    if not is_editor(user):
+        raise NotAllowedError("Only editors can add reviews and start syncs.")
+
+
+def review_add(*, pmid, user, trigger: str) -> tuple[Review, SyncRun, bool]:
+    """An editor adds a review by PMID (or finds it there) and its sync is queued. Returns (review, run, created)."""
+    _editor_required(user)
+    review, created = review_create(pmid=pmid, user=user)
+    return review, sync_run_start(review=review, trigger=trigger, user=user), created
+
+
+def review_sync_request(*, review: Review, user, trigger: str) -> SyncRun:
+    """An editor asks for a sync of `review`; the one already queued or running is returned instead of a second."""
+    _editor_required(user)
+    return sync_run_start(review=review, trigger=trigger, user=user)
 
 
 def sync_run_start(*, review: Review, trigger: str, user=None, enqueue: bool = True) -> SyncRun:

@@ -24,6 +24,11 @@ def sync_review(run_id: int) -> None:
 
 @shared_task
 def refresh_all_reviews() -> int:
-    """The scheduled refresh: queue a sync of every review (one already queued or running is left alone)."""
-    reviews = Review.objects.select_related("article").filter(article__pmid__isnull=False)
-    return len([sync_run_start(review=review, trigger=SyncRun.Trigger.SCHEDULE) for review in reviews])
+    """The scheduled refresh: queue a sync of every review; returns how many were queued (a review whose sync is
+    already queued or running keeps that one). Two beats firing together queue nothing twice: one active run per
+    review is a database constraint."""
+    already_active = set(SyncRun.objects.filter(state__in=SyncRun.ACTIVE_STATES).values_list("pk", flat=True))
+    queued = 0
+    for review in Review.objects.select_related("article").filter(article__pmid__isnull=False):
+        queued += sync_run_start(review=review, trigger=SyncRun.Trigger.SCHEDULE).pk not in already_active
+    return queued

@@ -1,18 +1,19 @@
 from django import forms
 from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import pluralize
 from django.views.decorators.http import require_POST
 
-from cafex_portal.exceptions import ApplicationError
+from cafex_portal.exceptions import ApplicationError, NotAllowedError
 from curation.roles import is_editor
 
-from . import selectors
-from .models import Article, Citation, EditorAlert, Review, SyncRun
-from .services import editor_alert_acknowledge, review_create
-from .sync import sync_run_start
+from . import selectors, sync
+from .models import Article, Citation, Review, SyncRun
+from .services import editor_alert_acknowledge
 
 TABS = [
     (Citation.Relation.REFERENCE, "References"),
@@ -68,21 +69,20 @@ class ReviewAddForm(forms.Form):
     pmid = forms.IntegerField(label="PMID of the review", min_value=1, max_value=99_999_999)
 
 
-def _editor_only(request) -> None:
-    if not is_editor(request.user):
-        raise PermissionDenied("Only editors can add reviews and start syncs.")
-
-
 def review_add(request):
-    _editor_only(request)
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if not is_editor(request.user):
+        raise PermissionDenied("Only editors can add reviews.")
     form = ReviewAddForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            review, created = review_create(pmid=form.cleaned_data["pmid"], user=request.user)
+            review, _, created = sync.review_add(
+                pmid=form.cleaned_data["pmid"], user=request.user, trigger=SyncRun.Trigger.PAGE
+            )
         except ApplicationError as exc:
             form.add_error("pmid", exc.message)
         else:
-            sync_run_start(review=review, trigger=SyncRun.Trigger.PAGE, user=request.user)
             messages.success(
                 request, "Review added; its sync has started." if created else "Review exists; sync started."
             )
@@ -92,9 +92,11 @@ def review_add(request):
 
 @require_POST
 def review_sync(request, pmid: int):
-    _editor_only(request)
     review = get_object_or_404(Review, article__pmid=pmid)
-    run = sync_run_start(review=review, trigger=SyncRun.Trigger.PAGE, user=request.user)
+    try:
+        run = sync.review_sync_request(review=review, user=request.user, trigger=SyncRun.Trigger.PAGE)
+    except NotAllowedError as exc:
+        raise PermissionDenied(exc.message) from exc
     messages.info(request, f"Sync {run.get_state_display().lower()}.")
     return redirect("review-detail", pmid=pmid)
 
@@ -107,11 +109,11 @@ def sync_run_status(request, pk: int):
 
 @require_POST
 def alert_acknowledge(request, pmid: int):
-    _editor_only(request)
     review = get_object_or_404(Review, article__pmid=pmid)
     ids = [int(i) for i in request.POST.getlist("alert") if i.isdigit()]
-    # only alerts about papers of this review: the page lists no others
-    alerts = EditorAlert.objects.filter(pk__in=ids, article__citations__review=review)
-    count = editor_alert_acknowledge(alerts=alerts, user=request.user)
-    messages.success(request, f"{count} alert(s) acknowledged.")
+    try:
+        count = editor_alert_acknowledge(alert_ids=ids, user=request.user, review=review)
+    except NotAllowedError as exc:
+        raise PermissionDenied(exc.message) from exc
+    messages.success(request, f"{count} alert{pluralize(count)} acknowledged.")
     return redirect("review-detail", pmid=pmid)

@@ -90,3 +90,8 @@ def test_display_helpers():
     assert article.author_names == ["Smith A", "CAF Consortium"]
     assert article.citation_line == "Mol Cancer. 2021;20(1):154"
     assert article.pubmed_url == f"https://pubmed.ncbi.nlm.nih.gov/{article.pmid}/"
+
+
+def test_an_author_with_only_a_forename_still_has_a_name():
+    article = ArticleFactory(authors=[{"fore_name": "Madonna"}, {"last_name": "Doe", "initials": "J"}])
+    assert article.author_names == ["Madonna", "Doe J"]

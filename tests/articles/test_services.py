@@ -137,3 +137,22 @@ def test_an_omitted_value_never_blanks_a_stored_reference():
     references_store(review=review, references=[Reference(1, "", pmid=5)])
     citation = review.citations.get()
     assert (citation.citation_text, citation.cited_doi) == ("Doe J. A paper. 2001.", "10.1/x")
+
+
+def test_a_new_publication_date_replaces_the_stored_one_whole():
+    article_upsert_many(records=[_record(1, pub_date=PubDate(year=2020, month=5, day=12))])
+    article_upsert_many(records=[_record(1, pub_date=PubDate(year=2021, text="Spring"))])
+    article = Article.objects.get(pmid=1)
+    assert (article.pub_year, article.pub_month, article.pub_day, article.pub_date_text) == (2021, None, None, "Spring")
+    article_upsert_many(records=[_record(1, pub_date=PubDate())])  # no date at all: the stored one stays
+    article.refresh_from_db()
+    assert (article.pub_year, article.pub_date_text) == (2021, "Spring")
+
+
+def test_a_doi_held_by_an_article_without_pmid_does_not_break_the_batch():
+    article_upsert_many(records=[_record(5, doi="10.1/old")])
+    Article.objects.create(pmid=None, doi="10.1/new", title="Known from a reference list")
+    result = article_upsert_many(records=[_record(5, doi="10.1/new"), _record(6, doi="10.1/six")])
+    assert Article.objects.get(pmid=5).doi == "10.1/old"
+    assert Article.objects.filter(pmid=6).exists()
+    assert result.errors == ["PMID 5: DOI 10.1/new is stored for an article known only by its DOI; kept without it."]

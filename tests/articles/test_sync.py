@@ -266,6 +266,9 @@ def test_the_scheduled_refresh_syncs_every_review(network, review, django_captur
         assert refresh_all_reviews() == 1
     run = SyncRun.objects.get()
     assert run.trigger == SyncRun.Trigger.SCHEDULE and run.state == SyncRun.State.SUCCEEDED
+    waiting = sync_run_start(review=review, trigger=SyncRun.Trigger.API, enqueue=False)
+    assert refresh_all_reviews() == 0, "a review whose sync is already queued keeps that one"
+    assert SyncRun.objects.filter(state=SyncRun.State.QUEUED).get() == waiting
 
 
 def test_a_sync_never_touches_curated_data(network, review):

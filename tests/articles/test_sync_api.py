@@ -102,8 +102,27 @@ def test_the_review_page_polls_an_active_run(client, editor, demo_review, fake_n
     assert "Queued" in partial
 
 
+def test_sync_runs_are_for_signed_in_users(api_client, demo_review):
+    assert api_client.get("/api/v1/sync-runs/").status_code in (401, 403)
+
+
+def test_staff_without_the_editor_role_cannot_sync_from_the_admin(client, network, django_capture_on_commit_callbacks):
+    from django.contrib.auth.models import Permission
+
+    staff = User.objects.create_user("sam", password="pw-for-tests-only", is_staff=True)
+    staff.user_permissions.add(*Permission.objects.filter(codename__in=["view_review", "change_review"]))
+    review = Review.objects.create(article=Article.objects.create(pmid=REVIEW))
+    client.force_login(staff)
+    response = client.post(
+        "/admin/articles/review/", {"action": "sync_now", "_selected_action": [review.pk]}, follow=True
+    )
+    assert "Only editors can add reviews and start syncs." in response.content.decode()
+    assert not SyncRun.objects.exists()
+
+
 def test_curators_and_visitors_cannot_add_or_sync(client, curator, demo_review):
-    assert client.get("/reviews/add/").status_code in (302, 403)
+    response = client.get("/reviews/add/")
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
     client.force_login(curator)
     assert client.get("/reviews/add/").status_code == 403
     assert client.post("/reviews/34852849/sync/").status_code == 403
