@@ -5,6 +5,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.helpers import ActionForm
 from django.db.models import Count
 
+from articles.models import Review
 from cafex_portal.exceptions import ApplicationError
 
 from . import services
@@ -18,6 +19,21 @@ from .models import (
     Term,
 )
 from .services.vocabulary import EDITABLE_FIELDS, term_fields_check
+
+
+class ReviewFilter(admin.SimpleListFilter):
+    """Filter by a citation's review. Django's own related filter reads each review's article in a query of its
+    own; this one lists them in one."""
+
+    title = "review"
+    parameter_name = "citation__review__id__exact"
+
+    def lookups(self, request, model_admin):
+        return [(review.pk, str(review)) for review in Review.objects.select_related("article")]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        return queryset.filter(citation__review_id=value) if value and value.isdigit() else queryset
 
 
 class TermActionForm(ActionForm):
@@ -131,7 +147,7 @@ class TermAdmin(admin.ModelAdmin):
 @admin.register(ScreeningDecision)
 class ScreeningDecisionAdmin(admin.ModelAdmin):
     list_display = ["citation", "decision", "reason", "decided_by", "decided_at"]
-    list_filter = ["decision", "reason", "citation__review"]
+    list_filter = ["decision", "reason", ReviewFilter]
     search_fields = ["=citation__article__pmid", "citation__article__title", "note"]
     raw_id_fields = ["citation", "decided_by"]
     list_select_related = ["citation__article", "decided_by"]
@@ -140,7 +156,7 @@ class ScreeningDecisionAdmin(admin.ModelAdmin):
 @admin.register(Assignment)
 class AssignmentAdmin(admin.ModelAdmin):
     list_display = ["citation", "curator", "assigned_by", "assigned_at"]
-    list_filter = ["curator", "citation__review"]
+    list_filter = ["curator", ReviewFilter]
     search_fields = ["=citation__article__pmid", "curator__username"]
     raw_id_fields = ["citation", "curator", "assigned_by"]
     list_select_related = ["citation__article", "curator", "assigned_by"]
@@ -174,7 +190,7 @@ class MechanismAnnotationAdmin(admin.ModelAdmin):
     """Read and review here; editing goes through the curation pages, which keep the history and versions."""
 
     list_display = ["id", "citation", "author", "state", "confidence", "version", "updated_at", "reviewed_by"]
-    list_filter = ["state", "confidence", "citation__relation", "citation__review"]
+    list_filter = ["state", "confidence", "citation__relation", ReviewFilter]
     search_fields = ["=id", "=citation__article__pmid", "author__username", "quote", "notes", "terms__label"]
     readonly_fields = [field.name for field in MechanismAnnotation._meta.concrete_fields]
     list_select_related = ["citation__article", "author", "reviewed_by"]
@@ -203,7 +219,7 @@ class AnnotationRevisionAdmin(admin.ModelAdmin):
     list_filter = ["action"]
     search_fields = ["=annotation__id", "actor__username"]
     readonly_fields = [field.name for field in AnnotationRevision._meta.concrete_fields]
-    list_select_related = ["actor"]
+    list_select_related = ["annotation", "actor"]
 
     def has_add_permission(self, request):
         return False
@@ -220,7 +236,7 @@ class AnnotationCommentAdmin(admin.ModelAdmin):
     list_display = ["id", "annotation", "author", "short_text", "created_at"]
     search_fields = ["=annotation__id", "author__username", "text"]
     raw_id_fields = ["annotation", "author"]
-    list_select_related = ["author"]
+    list_select_related = ["annotation", "author"]
 
     @admin.display(description="text")
     def short_text(self, obj: AnnotationComment) -> str:

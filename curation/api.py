@@ -195,7 +195,7 @@ class AnnotationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
             text = validated(CommentInputSerializer, request.data)["text"]
             comment = services.comment_add(annotation=annotation, user=request.user, text=text)
             return Response(CommentSerializer(comment).data, status=status.HTTP_201_CREATED)
-        if not roles.can_comment(request.user, annotation):
+        if not roles.can_read_comments(request.user, annotation):
             raise NotAllowedError("Comments are for curators and editors.")
         return Response(CommentSerializer(selectors.annotation_comments(annotation=annotation), many=True).data)
 

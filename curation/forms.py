@@ -11,6 +11,8 @@ from django.db.models import Q
 from articles.models import Citation
 
 from .models import Facet, MechanismAnnotation, OutOfScopeReason, ScreeningDecision, Term
+from .selectors.queue import NOT_ANNOTATED
+from .services.annotations import COMMENT_MAX
 
 TEXT_SUFFIX = "__text"
 
@@ -179,18 +181,29 @@ class ScreeningForm(forms.Form):
         return cleaned
 
 
+COMMENT_TOO_LONG = f"Keep the comment to {COMMENT_MAX:,} characters or fewer; this one has %(show_value)s."
+
+
 class CommentForm(forms.Form):
-    text = forms.CharField(max_length=5000, widget=forms.TextInput(attrs={"placeholder": "Add a comment"}))
+    text = forms.CharField(
+        max_length=COMMENT_MAX,
+        widget=forms.TextInput(attrs={"placeholder": "Add a comment"}),
+        error_messages={"required": "Write a comment first.", "max_length": COMMENT_TOO_LONG},
+    )
 
 
 class RejectForm(forms.Form):
     comment = forms.CharField(
-        max_length=5000, error_messages={"required": "Say why you reject it: the curator will read your comment."}
+        max_length=COMMENT_MAX,
+        error_messages={
+            "required": "Say why you reject it: the curator will read your comment.",
+            "max_length": COMMENT_TOO_LONG,
+        },
     )
 
 
 class AcceptForm(forms.Form):
-    comment = forms.CharField(required=False, max_length=5000)
+    comment = forms.CharField(required=False, max_length=COMMENT_MAX, error_messages={"max_length": COMMENT_TOO_LONG})
 
 
 class QueueFilterForm(forms.Form):
@@ -200,7 +213,7 @@ class QueueFilterForm(forms.Form):
     decision = forms.ChoiceField(required=False, choices=[("", "Any decision")] + ScreeningDecision.Decision.choices)
     state = forms.ChoiceField(
         required=False,
-        choices=[("", "Any annotation"), ("none", "Not annotated")] + MechanismAnnotation.State.choices,
+        choices=[("", "Any annotation"), (NOT_ANNOTATED, "Not annotated")] + MechanismAnnotation.State.choices,
     )
     assignee = forms.ChoiceField(required=False, choices=[("", "Anyone"), ("me", "Me"), ("none", "Unassigned")])
     text = forms.CharField(required=False, max_length=200, widget=forms.TextInput(attrs={"type": "search"}))

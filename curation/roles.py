@@ -27,12 +27,6 @@ def _group_names(user: Any) -> frozenset[str]:
     return cached
 
 
-def forget_roles(user: Any) -> None:
-    """Drop the cached group names, after the user's groups changed."""
-    if hasattr(user, _GROUPS_CACHE):
-        delattr(user, _GROUPS_CACHE)
-
-
 def is_authenticated(user: Any) -> bool:
     return bool(user is not None and getattr(user, "is_authenticated", False) and getattr(user, "is_active", True))
 
@@ -49,15 +43,6 @@ def is_curator(user: Any) -> bool:
     if not is_authenticated(user):
         return False
     return is_editor(user) or CURATOR_GROUP in _group_names(user)
-
-
-def role_label(user: Any) -> str:
-    """ "editor", "curator" or "" — for display."""
-    if is_editor(user):
-        return EDITOR_GROUP
-    if is_curator(user):
-        return CURATOR_GROUP
-    return ""
 
 
 def is_author(user: Any, annotation: MechanismAnnotation) -> bool:
@@ -112,8 +97,14 @@ def can_delete(user: Any, annotation: MechanismAnnotation) -> bool:
     return is_curator(user) and is_author(user, annotation) and annotation.state == state.DRAFT
 
 
-def can_comment(user: Any, annotation: MechanismAnnotation) -> bool:
+def can_read_comments(user: Any, annotation: MechanismAnnotation) -> bool:
+    """The discussion of an annotation — editors' reasons for rejecting it included — is internal: curators and
+    editors who can see the annotation read it; visitors see an accepted annotation without it."""
     return is_curator(user) and can_view(user, annotation)
+
+
+def can_comment(user: Any, annotation: MechanismAnnotation) -> bool:
+    return can_read_comments(user, annotation)
 
 
 def can_read_history(user: Any, annotation: MechanismAnnotation) -> bool:
@@ -133,6 +124,7 @@ def annotation_permissions(user: Any, annotation: MechanismAnnotation) -> dict[s
         "review": can_review(user, annotation),
         "delete": can_delete(user, annotation),
         "comment": can_comment(user, annotation),
+        "read_comments": can_read_comments(user, annotation),
         "history": can_read_history(user, annotation),
         "revert": can_revert(user, annotation),
     }

@@ -6,6 +6,7 @@ from rest_framework import serializers
 
 from articles.models import Citation
 
+from . import roles
 from .models import (
     AnnotationComment,
     AnnotationRevision,
@@ -138,8 +139,10 @@ class AnnotationSerializer(serializers.ModelSerializer):
         fields = [
             "id", "citation", "review", "pmid", "state", "version", "author", "values", "quote", "figure",
             "confidence", "notes", "review_comment", "reviewed_by", "reviewed_at", "submitted_at", "created_at",
-            "updated_at", "comment_count", "client_token",
+            "updated_at", "comment_count",
         ]  # fmt: skip
+        # `client_token` stays out: it is the author's idempotency key, sent on create
+        # (AnnotationCreateInputSerializer) and never shown back to anyone.
         read_only_fields = fields
 
     @extend_schema_field(FacetTermsSerializer)
@@ -147,6 +150,13 @@ class AnnotationSerializer(serializers.ModelSerializer):
         return {
             facet: TermBriefSerializer(terms, many=True).data for facet, terms in annotation.values_by_facet().items()
         }
+
+    def to_representation(self, annotation: MechanismAnnotation) -> dict:
+        data = super().to_representation(annotation)
+        request = self.context.get("request")
+        if request is None or not roles.is_curator(request.user):
+            data["review_comment"] = ""  # an editor's review note is for the curation team, like the comments
+        return data
 
 
 class AnnotationCreateInputSerializer(serializers.Serializer):

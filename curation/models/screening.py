@@ -28,7 +28,8 @@ class ScreeningDecision(models.Model):
 
     Reason = OutOfScopeReason
 
-    citation = models.OneToOneField(Citation, on_delete=models.CASCADE, related_name="screening")
+    # PROTECT, like annotations: a curator's decision must not vanish with a citation deleted in the admin.
+    citation = models.OneToOneField(Citation, on_delete=models.PROTECT, related_name="screening")
     decision = models.CharField(max_length=16, choices=Decision.choices, default=Decision.UNDECIDED)
     reason = models.CharField(
         max_length=16, choices=OutOfScopeReason.choices, blank=True, default="", help_text="Out of scope only."
@@ -67,7 +68,7 @@ class ScreeningDecision(models.Model):
 class Assignment(models.Model):
     """A citation an editor gave a curator to annotate. Several curators may hold the same citation."""
 
-    citation = models.ForeignKey(Citation, on_delete=models.CASCADE, related_name="assignments")
+    citation = models.ForeignKey(Citation, on_delete=models.PROTECT, related_name="assignments")
     curator = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="curation_assignments")
     assigned_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

@@ -6,40 +6,41 @@ from .annotations import (
     annotation_history,
     annotation_list,
     annotation_prefetch,
-    annotation_submission_gaps,
     annotation_visible_to,
     inbox,
 )
-from .queue import RELATION_RANK, assignment_list, curation_queue, my_queue, queue_counts
+from .queue import NOT_ANNOTATED, RELATION_RANK, assignment_list, curation_queue, my_queue, queue_counts
 from .vocabulary import (
     HIGHLIGHT_FACETS,
+    HighlightIndex,
+    term_highlight_index,
     term_highlights,
     term_ids_matching,
     term_list,
     term_search,
     term_search_order,
-    vocabulary_choices,
 )
 
 __all__ = [
     "HIGHLIGHT_FACETS",
+    "NOT_ANNOTATED",
     "RELATION_RANK",
+    "HighlightIndex",
     "annotation_comments",
     "annotation_get",
     "annotation_history",
     "annotation_list",
     "annotation_prefetch",
-    "annotation_submission_gaps",
     "annotation_visible_to",
     "assignment_list",
     "curation_queue",
     "inbox",
     "my_queue",
     "queue_counts",
+    "term_highlight_index",
     "term_highlights",
     "term_ids_matching",
     "term_list",
     "term_search",
     "term_search_order",
-    "vocabulary_choices",
 ]

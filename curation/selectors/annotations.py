@@ -72,14 +72,6 @@ def annotation_comments(*, annotation: MechanismAnnotation) -> QuerySet[Annotati
     return annotation.comments.select_related("author").order_by("created_at", "pk")
 
 
-def annotation_submission_gaps(*, annotation: MechanismAnnotation) -> dict[str, list[str]]:
-    """What the annotation still lacks before it can be submitted, `{field: [message]}`; empty when complete."""
-    from ..services.history import terms_by_facet
-    from ..services.validation import submission_gaps
-
-    return submission_gaps(terms_by_facet(annotation)).errors
-
-
 def inbox(*, user: Any) -> QuerySet[MechanismAnnotation]:
     """Submitted annotations waiting for this editor: everyone's but their own, oldest first."""
     if not roles.is_editor(user):

@@ -25,6 +25,7 @@ from ..models import Assignment, MechanismAnnotation, ScreeningDecision
 
 State = MechanismAnnotation.State
 Decision = ScreeningDecision.Decision
+NOT_ANNOTATED = "none"  # the `state` of citations without any annotation
 
 
 def _annotation_count(state: str | None = None, author: Any = None) -> Coalesce:
@@ -94,8 +95,9 @@ def curation_queue(
     `decision_value`) and its assignments.
 
     `decision` "undecided" includes citations never screened; `state` keeps citations with an annotation in that
-    state; `assignee` is a user or user id, or "none" for unassigned citations; `text` searches title, printed
-    reference and journal, or PMID / position when it is a number.
+    state, or without any annotation for "none" (NOT_ANNOTATED); `assignee` is a user or user id, or "none" for
+    unassigned citations; `text` searches title, printed reference and journal, or PMID / position when it is a
+    number.
     """
     citations = Citation.objects.filter(review=review)
     if relation:
@@ -104,7 +106,9 @@ def curation_queue(
         citations = citations.filter(Q(screening__isnull=True) | Q(screening__decision=Decision.UNDECIDED))
     elif decision:
         citations = citations.filter(screening__decision=decision)
-    if state:
+    if state == NOT_ANNOTATED:
+        citations = citations.exclude(Exists(MechanismAnnotation.objects.filter(citation=OuterRef("pk"))))
+    elif state:
         citations = citations.filter(Exists(MechanismAnnotation.objects.filter(citation=OuterRef("pk"), state=state)))
     if assignee == "none":
         citations = citations.exclude(Exists(Assignment.objects.filter(citation=OuterRef("pk"))))

@@ -2,6 +2,7 @@
 
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.db.models import Case, Count, IntegerField, Max, Q, QuerySet, When
 from django.db.models.functions import Lower
@@ -58,29 +59,32 @@ def term_search(*, facet: str, q: str = "", include_retired: bool = False, limit
     return list(term_search_order(terms, q)[: max(limit, 0)])
 
 
-def vocabulary_choices(*, including: Iterable[Term] = ()) -> dict[str, list[Term]]:
-    """Active terms by facet for pick lists, plus `including` (an annotation's own, possibly retired, terms)."""
-    extra = {term.pk for term in including}
-    terms = Term.objects.filter(Q(status=Term.Status.ACTIVE) | Q(pk__in=extra)).order_by(Lower("label"), "pk")
-    grouped: dict[str, list[Term]] = {facet: [] for facet in Facet.values}
-    for term in terms:
-        grouped[term.facet].append(term)
-    return grouped
-
-
 # Direction and role words ("promotes", "mechanism") are everywhere in an abstract; highlighting them says nothing.
 HIGHLIGHT_FACETS = tuple(f for f in Facet.values if f not in (Facet.DIRECTION, Facet.ROLE))
 HIGHLIGHT_MIN_LENGTH = 3
 _TAG = re.compile(r"<[^>]*>")
-_highlighters: dict[tuple, tuple[re.Pattern | None, dict[str, list[Term]]]] = {}
 
 
-def _highlighter(facets: tuple[str, ...]) -> tuple[re.Pattern | None, dict[str, list[Term]]]:
-    """One compiled pattern per vocabulary state, rebuilt only when a term changes."""
+@dataclass(frozen=True)
+class HighlightIndex:
+    """The active vocabulary's names as one regular expression: `pattern` finds them (None when there is none),
+    `terms` maps each casefolded name to the terms it names."""
+
+    pattern: re.Pattern | None
+    terms: dict[str, list[Term]]
+
+
+_indexes: dict[tuple, HighlightIndex] = {}
+
+
+def term_highlight_index(*, facets: Iterable[str] | None = None) -> HighlightIndex:
+    """The names to highlight, compiled once per vocabulary state and rebuilt only when a term changes. Costs one
+    query while the vocabulary is unchanged."""
+    facets = tuple(sorted(facets)) if facets is not None else HIGHLIGHT_FACETS
     stamp = Term.objects.aggregate(n=Count("pk"), latest=Max("updated_at"))
     key = (stamp["n"], stamp["latest"], facets)
-    entry = _highlighters.get(key)
-    if entry is None:
+    index = _indexes.get(key)
+    if index is None:
         by_name: dict[str, list[Term]] = {}
         for term in Term.objects.filter(status=Term.Status.ACTIVE, facet__in=facets).order_by("pk"):
             for name in term.names:
@@ -94,26 +98,26 @@ def _highlighter(facets: tuple[str, ...]) -> tuple[re.Pattern | None, dict[str, 
             pattern = re.compile(
                 r"(?<!\w)(?:" + "|".join(re.escape(name) for name in names) + r")(?!\w|-\w)", re.IGNORECASE
             )
-        entry = (pattern, by_name)
-        # Patterns for an older vocabulary are dropped; two threads building the same one at once is harmless.
-        for stale in [k for k in list(_highlighters) if k[:2] != key[:2]]:
-            _highlighters.pop(stale, None)
-        _highlighters[key] = entry
-    return entry
+        index = HighlightIndex(pattern, by_name)
+        # Indexes of an older vocabulary are dropped; two threads building the same one at once is harmless.
+        for stale in [k for k in list(_indexes) if k[:2] != key[:2]]:
+            _indexes.pop(stale, None)
+        _indexes[key] = index
+    return index
 
 
 def term_highlights(*, text: str, facets: Iterable[str] | None = None) -> list[tuple[int, int, Term]]:
     """Where active vocabulary names occur in `text`: `(start, end, term)` sorted by position, longest name
     first where names overlap, one tuple per term when two terms share a name. `text` may be plain or the
     stored sanitised HTML; matches never fall inside a tag. Costs one query while the vocabulary is unchanged."""
-    pattern, by_name = _highlighter(tuple(sorted(facets)) if facets is not None else HIGHLIGHT_FACETS)
-    if pattern is None or not text:
+    index = term_highlight_index(facets=facets)
+    if index.pattern is None or not text:
         return []
     tags = [(m.start(), m.end()) for m in _TAG.finditer(text)]
     found = []
-    for match in pattern.finditer(text):
+    for match in index.pattern.finditer(text):
         if any(start < match.end() and match.start() < end for start, end in tags):
             continue
-        for term in by_name.get(match.group(0).casefold(), []):
+        for term in index.terms.get(match.group(0).casefold(), []):
             found.append((match.start(), match.end(), term))
     return found

@@ -17,11 +17,11 @@ from ..models import (
     AnnotationTerm,
     Facet,
     MechanismAnnotation,
-    ScreeningDecision,
     Term,
 )
 from ._common import FieldErrors, field_error, require_curator
 from .history import annotation_snapshot, revision_record, terms_by_facet
+from .screening import citation_require_in_scope
 from .validation import clean_text_fields, resolve_values
 
 State = MechanismAnnotation.State
@@ -100,11 +100,7 @@ def annotation_create(
         existing = MechanismAnnotation.objects.filter(client_token=token).first()
         if existing is not None:
             return _replay(existing, citation=citation, user=user)
-    decision = ScreeningDecision.objects.filter(citation=citation).values_list("decision", flat=True).first()
-    if decision == ScreeningDecision.Decision.OUT_OF_SCOPE:
-        raise ApplicationError(
-            "This citation is screened out of scope; mark it in scope before recording a mechanism on it."
-        )
+    citation_require_in_scope(citation_id=citation.pk, before="recording a mechanism on it")
 
     errors = FieldErrors()
     grouped = resolve_values(values or {}, errors=errors)

@@ -12,8 +12,9 @@ from cafex_portal.exceptions import ApplicationError, NotAllowedError
 
 from ..models import AnnotationComment, AnnotationRevision, Facet, MechanismAnnotation, Term
 from ._common import field_error, require_curator, require_editor
-from .annotations import annotation_claim, terms_set
+from .annotations import COMMENT_MAX, annotation_claim, terms_set
 from .history import annotation_snapshot, revision_record, terms_by_facet
+from .screening import citation_require_in_scope
 from .validation import final_term, require_submittable
 
 State = MechanismAnnotation.State
@@ -37,6 +38,7 @@ def annotation_submit(
         raise ApplicationError(
             f"This annotation is already {_state_name(current)}; only drafts and rejected annotations are submitted."
         )
+    citation_require_in_scope(citation_id=current.citation_id, before="submitting a mechanism on it")
     values = terms_by_facet(current)
     before = annotation_snapshot(current, values)
     require_submittable(values)
@@ -55,11 +57,17 @@ def _review(
 ) -> MechanismAnnotation:
     verb = "accept" if verdict == State.ACCEPTED else "reject"
     require_editor(user, f"{verb} annotations")
+    if len(comment) > COMMENT_MAX:
+        raise field_error("comment", f"Keep the comment under {COMMENT_MAX:,} characters.")
     if annotation.author_id == user.pk:
         raise NotAllowedError(f"You wrote this annotation, so another editor must {verb} it.")
     current = annotation_claim(annotation, expected_version=expected_version)
     if current.state != State.SUBMITTED:
         raise ApplicationError(f"Only submitted annotations can be {verb}ed; this one is {_state_name(current)}.")
+    if verdict == State.ACCEPTED:
+        citation_require_in_scope(
+            citation_id=current.citation_id, before="accepting a mechanism on it (or reject the annotation)"
+        )
     values = terms_by_facet(current)
     before = annotation_snapshot(current, values)
     if verdict == State.ACCEPTED:
@@ -166,6 +174,10 @@ def annotation_revert(
     for field in ("quote", "figure", "confidence", "notes", "review_comment"):
         setattr(current, field, snapshot.get(field, ""))
     current.state = snapshot.get("state", State.DRAFT)
+    if current.state in (State.SUBMITTED, State.ACCEPTED):
+        citation_require_in_scope(
+            citation_id=current.citation_id, before=f"restoring this annotation as {_state_name(current)}"
+        )
     reviewer_id = snapshot.get("reviewed_by")
     User = get_user_model()
     current.reviewed_by = User.objects.filter(pk=reviewer_id).first() if reviewer_id else None

@@ -1,10 +1,10 @@
-"""Template helpers of the curation pages: vocabulary highlighting in stored HTML, query strings, state badges."""
+"""Template helpers of the curation pages: vocabulary highlighting in stored HTML."""
 
 import re
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
 from html import escape
 from html.parser import HTMLParser
+from typing import Any
 
 from django import template
 from django.utils.safestring import SafeString, mark_safe
@@ -12,37 +12,18 @@ from django.utils.safestring import SafeString, mark_safe
 register = template.Library()
 
 
-@dataclass(frozen=True)
-class HighlightTerm:
-    """A vocabulary term to mark in a text, with every spelling (label and synonyms) that names it."""
-
-    facet: str
-    facet_label: str
-    label: str
-    spellings: tuple[str, ...]
-
-
 class Highlighter:
-    """Marks the spellings of vocabulary terms in sanitised HTML, touching text only, never tags or attributes.
+    """Marks vocabulary names in sanitised HTML, touching text only, never tags or attributes.
 
-    One regular expression over every spelling, longest first, so "miR-21-5p" wins over "miR-21"; word
-    boundaries keep "PTEN" from lighting up inside "PTENP1" and "miR-21" inside "miR-21-3p" (as the selector's
-    `term_highlights` does).
+    `pattern` and `terms` come from `selectors.term_highlight_index`, compiled once per vocabulary state: longest
+    name first, so "miR-21-5p" wins over "miR-21", and word edges keep "PTEN" from lighting up inside "PTENP1".
+    `marked` counts the names marked so far, so a legend placed after the text shows only when it found some.
     """
 
-    def __init__(self, terms: Iterable[HighlightTerm]) -> None:
-        self.by_spelling: dict[str, HighlightTerm] = {}
-        for term in terms:
-            for spelling in term.spellings:
-                spelling = spelling.strip()
-                if len(spelling) >= 3:
-                    self.by_spelling.setdefault(spelling.casefold(), term)
-        spellings = sorted(self.by_spelling, key=len, reverse=True)
-        self.pattern = (
-            re.compile(r"(?<!\w)(" + "|".join(re.escape(s) for s in spellings) + r")(?!\w|-\w)", re.IGNORECASE)
-            if spellings
-            else None
-        )
+    def __init__(self, pattern: re.Pattern | None, terms: Mapping[str, Sequence[Any]]) -> None:
+        self.pattern = pattern
+        self.terms = terms
+        self.marked = 0
 
     def __bool__(self) -> bool:
         return self.pattern is not None
@@ -54,13 +35,17 @@ class Highlighter:
         out: list[str] = []
         last = 0
         for match in self.pattern.finditer(text):
-            term = self.by_spelling[match.group(1).casefold()]
+            named = self.terms.get(match.group(0).casefold())
+            if not named:
+                continue
+            term = named[0]
             out.append(escape(text[last : match.start()], quote=False))
-            title = f"{term.facet_label}: {term.label}"
+            title = f"{term.get_facet_display()}: {term.label}"
             out.append(
                 f'<mark class="term facet-{escape(term.facet)}" title="{escape(title)}">'
-                f"{escape(match.group(1), quote=False)}</mark>"
+                f"{escape(match.group(0), quote=False)}</mark>"
             )
+            self.marked += 1
             last = match.end()
         out.append(escape(text[last:], quote=False))
         return "".join(out)
@@ -110,19 +95,3 @@ def highlight(html: str, highlighter: Highlighter | None) -> SafeString:
     if not highlighter:
         return mark_safe(html)
     return mark_safe(highlighter.mark_html(html))
-
-
-STATE_BADGES = {"draft": "muted", "submitted": "", "accepted": "ok", "rejected": "danger"}
-
-
-@register.filter
-def state_badge(state: str) -> str:
-    """The badge class of an annotation state."""
-    return STATE_BADGES.get(state, "muted")
-
-
-@register.filter
-def get_item(mapping, key):
-    if mapping is None:
-        return None
-    return mapping.get(key)

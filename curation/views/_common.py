@@ -20,7 +20,7 @@ from cafex_portal.exceptions import ApplicationError, NotAllowedError
 from .. import roles, selectors
 from ..forms import QueueFilterForm
 from ..models import AnnotationComment, Facet, MechanismAnnotation
-from ..templatetags.curation_tags import Highlighter, HighlightTerm
+from ..templatetags.curation_tags import Highlighter
 
 PER_PAGE = 50
 TERM_SUGGESTIONS = 12
@@ -155,7 +155,9 @@ def comments_prefetch() -> Prefetch:
 
 def annotations_for(user, **lookups):
     visible = selectors.annotation_visible_to(user=user).filter(**lookups).order_by("created_at", "pk")
-    return selectors.annotation_prefetch(visible).prefetch_related(comments_prefetch())
+    annotations = selectors.annotation_prefetch(visible)
+    # Only curators read the threads (roles.can_read_comments); nobody else's page loads them.
+    return annotations.prefetch_related(comments_prefetch()) if roles.is_curator(user) else annotations
 
 
 def decorate(annotations, user) -> list[MechanismAnnotation]:
@@ -178,17 +180,12 @@ def annotation_card(request, pk: int, template: str = "curation/_annotation.html
 
 
 def highlighter_for(citation: Citation) -> Highlighter | None:
-    """Marks the vocabulary found in the title and abstract; the selector finds the terms, the filter marks them."""
-    article = citation.article
-    if article is None:
+    """Marks the vocabulary in the title and abstract with the selector's pattern, compiled once per vocabulary
+    state: the page scans each text once, while marking it."""
+    if citation.article is None:
         return None
-    text = "\n".join([article.title, *(section.get("text", "") for section in article.abstract)])
-    labels = dict(Facet.choices)
-    terms = {term.pk: term for _, _, term in selectors.term_highlights(text=text)}
-    return Highlighter(
-        HighlightTerm(term.facet, labels.get(term.facet, term.facet), term.label, tuple(term.names))
-        for term in terms.values()
-    )
+    index = selectors.term_highlight_index()
+    return Highlighter(index.pattern, index.terms)
 
 
 def neighbours(request, review: Review, citation: Citation, *, can_curate: bool) -> dict:

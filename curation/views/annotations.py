@@ -50,8 +50,11 @@ def annotation_action(request, pk: int, action: str):
             messages.success(request, f"Annotation {pk} submitted for review.")
         elif action == "accept":
             form = AcceptForm(request.POST)
-            comment = form.cleaned_data["comment"] if form.is_valid() else ""
-            services.annotation_accept(annotation=annotation, user=user, comment=comment, expected_version=expected)
+            if not form.is_valid():
+                raise ApplicationError(form.errors["comment"][0])
+            services.annotation_accept(
+                annotation=annotation, user=user, comment=form.cleaned_data["comment"], expected_version=expected
+            )
             messages.success(request, f"Annotation {pk} accepted.")
         elif action == "reject":
             form = RejectForm(request.POST)
@@ -67,7 +70,7 @@ def annotation_action(request, pk: int, action: str):
         else:
             form = CommentForm(request.POST)
             if not form.is_valid():
-                raise ApplicationError("Write a comment first.")
+                raise ApplicationError(form.errors["text"][0])
             services.comment_add(annotation=annotation, user=user, text=form.cleaned_data["text"])
             messages.success(request, "Comment added.")
     except ApplicationError as error:

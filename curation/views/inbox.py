@@ -39,8 +39,11 @@ def bulk_accept(request):
         messages.error(request, "Tick the annotations to accept first.")
         return redirect(back)
     try:
-        services.annotation_bulk_accept(annotations=MechanismAnnotation.objects.filter(pk__in=ids), user=request.user)
+        accepted = services.annotation_bulk_accept(
+            annotations=MechanismAnnotation.objects.filter(pk__in=ids), user=request.user
+        )
     except ApplicationError as error:
         return error_response(request, error, back=back)
-    messages.success(request, f"Accepted {len(ids)} annotation{'s' if len(ids) != 1 else ''}.")
+    count = len(accepted)
+    messages.success(request, f"Accepted {count} annotation{'s' if count != 1 else ''}.")
     return redirect(back)

@@ -3,9 +3,18 @@
 import pytest
 from django.test import Client
 
+from curation import services
 from curation.models import MechanismAnnotation, Term
 
-from .factories import MechanismAnnotationFactory, TermFactory, curator, superuser
+from .factories import (
+    AssignmentFactory,
+    CitationFactory,
+    MechanismAnnotationFactory,
+    ScreeningDecisionFactory,
+    TermFactory,
+    curator,
+    superuser,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -61,3 +70,35 @@ def test_merge_and_retire_actions_call_the_services(admin_client_):
     admin_client_.post("/admin/curation/term/", {"action": "retire_selected", "_selected_action": [other.pk]})
     other.refresh_from_db()
     assert other.status == "retired"
+
+
+CHANGELISTS = [
+    "term",
+    "screeningdecision",
+    "assignment",
+    "mechanismannotation",
+    "annotationrevision",
+    "annotationcomment",
+]
+
+
+def _curated_citations(count: int) -> None:
+    """Rows for every curation changelist: a term, an annotation with its revision and a comment, a screening
+    decision and an assignment per citation."""
+    for _ in range(count):
+        citation = CitationFactory()
+        author = curator()
+        annotation = services.annotation_create(citation=citation, user=author, values={"cargo": [TermFactory().pk]})
+        annotation.comments.create(author=author, text="see Fig. 2")
+        ScreeningDecisionFactory(citation=citation)
+        AssignmentFactory(citation=citation, curator=author)
+
+
+@pytest.mark.parametrize("model", CHANGELISTS)
+def test_changelist_query_count_is_flat(admin_client_, model, django_assert_max_num_queries):
+    _curated_citations(2)
+    with django_assert_max_num_queries(30) as small:
+        assert admin_client_.get(f"/admin/curation/{model}/").status_code == 200
+    _curated_citations(8)
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        assert admin_client_.get(f"/admin/curation/{model}/").status_code == 200

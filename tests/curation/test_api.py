@@ -324,3 +324,42 @@ def test_assignments_endpoint():
         "/api/v1/assignments/", {"citations": [999_999], "curator": "worker"}, format="json"
     )
     assert missing.status_code == 400
+
+
+def test_the_client_token_is_taken_on_create_and_never_shown():
+    author = curator()
+    token = str(uuid.uuid4())
+    payload = {"citation": CitationFactory().pk, "client_token": token, "notes": "n"}
+    created = client_for(author).post("/api/v1/annotations/", payload, format="json")
+    again = client_for(author).post("/api/v1/annotations/", payload, format="json")
+    assert created.status_code == again.status_code == 201
+    assert created.json()["id"] == again.json()["id"]
+    assert str(MechanismAnnotation.objects.get().client_token) == token
+    pk = created.json()["id"]
+    for response in (
+        created,
+        client_for(author).get(f"/api/v1/annotations/{pk}/"),
+        client_for(editor()).get("/api/v1/annotations/"),
+    ):
+        assert response.status_code == 200 or response.status_code == 201
+        assert "client_token" not in response.content.decode() and token not in response.content.decode()
+
+
+def test_an_accept_comment_over_the_limit_is_a_field_error():
+    author, reviewer = curator(), editor()
+    annotation = services.annotation_create(citation=CitationFactory(), user=author, values=complete_values())
+    services.annotation_submit(annotation=annotation, user=author)
+    response = client_for(reviewer).post(
+        f"/api/v1/annotations/{annotation.pk}/accept/", {"comment": "x" * 5001}, format="json"
+    )
+    assert response.status_code == 400 and list(response.json()["errors"]) == ["comment"]
+    annotation.refresh_from_db()
+    assert annotation.state == "submitted" and not annotation.comments.exists()
+
+
+def test_an_editors_review_note_is_not_shown_to_visitors():
+    annotation = MechanismAnnotationFactory(state="accepted", review_comment="Fig. 3 is weak; accepted anyway.", **DONE)
+    anonymous = APIClient().get(f"/api/v1/annotations/{annotation.pk}/").json()
+    assert anonymous["state"] == "accepted" and anonymous["review_comment"] == ""
+    seen_by_curator = client_for(curator()).get(f"/api/v1/annotations/{annotation.pk}/").json()
+    assert seen_by_curator["review_comment"] == "Fig. 3 is weak; accepted anyway."

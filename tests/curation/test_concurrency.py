@@ -9,14 +9,15 @@ from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.db import connection, connections
 
-from cafex_portal.exceptions import ConflictError
+from cafex_portal.exceptions import ApplicationError, ConflictError
 from curation import services
-from curation.models import AnnotationRevision, MechanismAnnotation, Term
+from curation.models import AnnotationRevision, MechanismAnnotation, ScreeningDecision, Term
 from curation.roles import CURATOR_GROUP, EDITOR_GROUP
 from curation.services import annotations as annotation_services
+from curation.services import workflow as workflow_services
 from curation.vocabulary_seed import seed_vocabulary
 
-from .factories import CitationFactory, curator
+from .factories import CitationFactory, complete_values, curator
 
 pytestmark = [
     pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL"),
@@ -108,3 +109,24 @@ def test_a_double_submitted_form_creates_one_annotation(monkeypatch):
     assert results[0].pk == results[1].pk
     assert MechanismAnnotation.objects.filter(client_token=token).count() == 1
     assert AnnotationRevision.objects.filter(annotation__client_token=token).count() == 1
+
+
+def test_screening_out_and_submitting_at_once_never_leave_a_submitted_annotation_out_of_scope(monkeypatch):
+    user = curator()
+    citation = CitationFactory()
+    annotation = services.annotation_create(citation=citation, user=user, values=complete_values())
+    # The submit holds its transaction open after checking the screening; the screening starts inside that window.
+    monkeypatch.setattr(workflow_services, "terms_by_facet", slowed(workflow_services.terms_by_facet))
+
+    def work(i: int):
+        if i == 0:
+            return services.annotation_submit(annotation=annotation, user=user)
+        time.sleep(0.1)
+        return services.screening_set(citation=citation, user=user, decision="out_of_scope", reason="not_caf")
+
+    submitted, screened = run_together(2, work)
+
+    assert isinstance(submitted, MechanismAnnotation), submitted
+    assert isinstance(screened, ApplicationError) and "1 submitted annotation" in screened.message, screened
+    assert MechanismAnnotation.objects.get(pk=annotation.pk).state == MechanismAnnotation.State.SUBMITTED
+    assert not ScreeningDecision.objects.filter(citation=citation, decision="out_of_scope").exists()

@@ -3,12 +3,22 @@
 import pytest
 from django.contrib.auth.models import Group
 from django.db import IntegrityError, transaction
+from django.db.models import ProtectedError
 
-from curation.models import Facet, MechanismAnnotation, ScreeningDecision, Term
+from articles.models import Citation
+from curation.models import Assignment, Facet, MechanismAnnotation, ScreeningDecision, Term
 from curation.vocabulary_seed import SEED_TERMS
 from tests.db import violates_constraint
 
-from .factories import CitationFactory, MechanismAnnotationFactory, TermFactory, ensure_seed
+from .factories import (
+    AssignmentFactory,
+    CitationFactory,
+    MechanismAnnotationFactory,
+    ScreeningDecisionFactory,
+    TermFactory,
+    ensure_seed,
+    superuser,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -92,3 +102,25 @@ def test_a_used_term_cannot_be_deleted():
     with pytest.raises(IntegrityError):
         with transaction.atomic():
             term.delete()
+
+
+def test_a_citation_with_screening_or_assignments_cannot_be_deleted():
+    screened = ScreeningDecisionFactory().citation
+    assigned = AssignmentFactory().citation
+    for citation in (screened, assigned):
+        with pytest.raises(ProtectedError), transaction.atomic():
+            citation.delete()
+    assert ScreeningDecision.objects.filter(citation=screened).exists()
+    assert Assignment.objects.filter(citation=assigned).exists()
+    CitationFactory().delete()  # a citation nobody worked on still goes
+
+
+def test_the_admin_refuses_to_delete_a_screened_citation_and_says_why(client):
+    client.force_login(superuser())
+    citation = ScreeningDecisionFactory().citation
+    AssignmentFactory(citation=citation)
+    page = client.get(f"/admin/articles/citation/{citation.pk}/delete/").content.decode()
+    assert "would require deleting the following protected related objects" in page
+    client.post(f"/admin/articles/citation/{citation.pk}/delete/", {"post": "yes"})
+    assert Citation.objects.filter(pk=citation.pk).exists()
+    assert ScreeningDecision.objects.filter(citation=citation).exists()

@@ -573,3 +573,91 @@ def test_inbox_query_count_is_flat(client, review, curator, editor, django_asser
         services.comment_add(annotation=annotation(cited, curator, state="submitted"), user=curator, text="see")
     with django_assert_max_num_queries(len(small.captured_queries)):
         client.get("/curation/inbox/")
+
+
+# --- what each reader sees of an annotation's discussion
+
+
+def test_comment_threads_follow_the_same_rule_on_the_page_as_in_the_api(client, citation, curator, editor, reader):
+    accepted = annotation(citation, curator, state="submitted")
+    services.annotation_reject(annotation=accepted, user=editor, comment="Internal: misreads Fig. 2 again")
+    accepted.refresh_from_db()
+    services.annotation_submit(annotation=accepted, user=curator)
+    accepted.refresh_from_db()
+    services.annotation_accept(annotation=accepted, user=editor)
+    other_curator = make_user("olga", "curator")
+
+    for user, reads_comments in [(None, False), (reader, False), (other_curator, True), (editor, True)]:
+        client.logout()
+        if user is not None:
+            client.force_login(user)
+        page = client.get(workspace_url(citation)).content.decode()
+        api = client.get(f"/api/v1/annotations/{accepted.pk}/comments/")
+        assert f'id="annotation-{accepted.pk}"' in page
+        assert ("misreads Fig. 2" in page) is reads_comments, user
+        assert api.status_code == (200 if reads_comments else 403), user
+
+
+# --- accept: the comment and the count
+
+
+def test_an_accept_comment_over_the_limit_is_refused_with_a_message(client, citation, curator, editor):
+    waiting = annotation(citation, curator, state="submitted")
+    client.force_login(editor)
+    response = client.post(
+        f"/curation/annotations/{waiting.pk}/accept/", {"comment": "x" * 5001, "version": waiting.version}, follow=True
+    )
+    assert "Keep the comment to 5,000 characters or fewer; this one has 5001." in response.content.decode()
+    waiting.refresh_from_db()
+    assert waiting.state == "submitted" and not waiting.comments.exists()
+    htmx = client.post(f"/curation/annotations/{waiting.pk}/accept/", {"comment": "x" * 5001}, **HTMX)
+    assert htmx.status_code == 400 and htmx["HX-Retarget"] == "#flash"
+
+
+def test_a_comment_over_the_limit_says_so(client, citation, curator):
+    mine = annotation(citation, curator)
+    client.force_login(curator)
+    response = client.post(f"/curation/annotations/{mine.pk}/comment/", {"text": "y" * 5001}, follow=True)
+    assert "Keep the comment to 5,000 characters or fewer" in response.content.decode()
+    assert not mine.comments.exists()
+
+
+def test_bulk_accept_reports_the_annotations_it_accepted_not_the_ids_posted(client, citation, curator, editor):
+    waiting = annotation(citation, curator, state="submitted")
+    client.force_login(editor)
+    response = client.post("/curation/inbox/accept/", {"annotations": [waiting.pk, waiting.pk, 999_999]}, follow=True)
+    assert "Accepted 1 annotation." in response.content.decode()
+    waiting.refresh_from_db()
+    assert waiting.state == "accepted"
+
+
+# --- highlighting
+
+
+def test_the_workspace_reuses_the_compiled_highlight_pattern(client, citation, monkeypatch):
+    import re
+
+    client.get(workspace_url(citation))  # the first view may build the vocabulary's pattern
+    compiled = []
+    compile_ = re.compile
+
+    def spy(pattern, *args, **kwargs):
+        if isinstance(pattern, str) and "alox15" in pattern.casefold():
+            compiled.append(pattern)
+        return compile_(pattern, *args, **kwargs)
+
+    monkeypatch.setattr(re, "compile", spy)
+    page = client.get(workspace_url(citation)).content.decode()
+    assert '<mark class="term facet-target" title="Target / pathway: ALOX15">ALOX15</mark>' in page
+    assert compiled == []
+
+
+def test_the_highlight_legend_shows_only_when_something_is_marked(client, citation, review):
+    assert 'class="legend"' in client.get(workspace_url(citation)).content.decode()
+    plain = CitationFactory(
+        review=review,
+        article=ArticleFactory(title="A survey", abstract=[{"label": "", "category": "", "text": "Nothing here."}]),
+        relation=Citation.Relation.REFERENCE,
+        position=2,
+    )
+    assert 'class="legend"' not in client.get(workspace_url(plain)).content.decode()

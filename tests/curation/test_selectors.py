@@ -6,7 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from curation import selectors, services
-from curation.models import MechanismAnnotation, Term
+from curation.models import Term
 
 from .factories import (
     ArticleFactory,
@@ -16,7 +16,6 @@ from .factories import (
     ScreeningDecisionFactory,
     TermFactory,
     UserFactory,
-    complete_values,
     curator,
     editor,
     ensure_seed,
@@ -221,9 +220,11 @@ def test_term_highlights_cost_one_query_while_the_vocabulary_is_unchanged():
     assert [t.label for _, _, t in selectors.term_highlights(text="exosomal miR-1246")] == ["miR-1246"]
 
 
-def test_submission_gaps_for_forms():
-    annotation = services.annotation_create(
-        citation=CitationFactory(), user=curator(), values={"cargo": complete_values()["cargo"]}
-    )
-    assert set(selectors.annotation_submission_gaps(annotation=annotation)) == {"effect", "direction", "evidence"}
-    assert MechanismAnnotation.objects.count() == 1
+def test_the_not_annotated_filter_keeps_citations_without_any_annotation():
+    review, refs, cited, similar = _review_with_citations()
+    MechanismAnnotationFactory(citation=refs[0])
+    MechanismAnnotationFactory(citation=refs[1], state="rejected", review_comment="Which cell line?", **DONE)
+    MechanismAnnotationFactory(citation=cited, state="accepted", **DONE)
+    untouched = [c.pk for c in selectors.curation_queue(review=review, state=selectors.NOT_ANNOTATED)]
+    assert untouched == [refs[2].pk, similar.pk]
+    assert [c.pk for c in selectors.curation_queue(review=review, state="none", relation="similar")] == [similar.pk]

@@ -6,7 +6,7 @@ from cafex_portal.exceptions import ApplicationError, NotAllowedError
 from curation import services
 from curation.models import Assignment, ScreeningDecision
 
-from .factories import CitationFactory, UserFactory, curator, editor
+from .factories import CitationFactory, MechanismAnnotationFactory, UserFactory, complete_values, curator, editor
 
 pytestmark = pytest.mark.django_db
 Decision = ScreeningDecision.Decision
@@ -72,3 +72,39 @@ def test_assignments_are_managed_by_editors():
     assignment = services.assignment_create(citations=[CitationFactory()], curator=curator(), user=editor())[0]
     with pytest.raises(NotAllowedError):
         services.assignment_delete(assignment=assignment, user=assignment.curator)
+
+
+def test_a_citation_with_a_submitted_annotation_cannot_be_screened_out():
+    author, reviewer = curator(), editor()
+    citation = CitationFactory()
+    annotation = services.annotation_create(citation=citation, user=author, values=complete_values())
+    annotation = services.annotation_submit(annotation=annotation, user=author)
+
+    with pytest.raises(ApplicationError) as excinfo:
+        services.screening_set(citation=citation, user=author, decision="out_of_scope", reason="other", note="no CAFs")
+    assert excinfo.value.extra["errors"]["decision"] == [
+        "This citation has 1 submitted annotation. Before it can be marked out of scope, an editor must reject the "
+        "submitted one."
+    ]
+    assert not ScreeningDecision.objects.exists()
+
+    # Rejected, the annotation goes back to its author and no longer holds the citation in scope ...
+    annotation = services.annotation_reject(annotation=annotation, user=reviewer, comment="Not about CAFs")
+    services.screening_set(citation=citation, user=author, decision="out_of_scope", reason="not_caf")
+    # ... and cannot come back for review while the citation stays out.
+    with pytest.raises(ApplicationError, match="out of scope"):
+        services.annotation_submit(annotation=annotation, user=author)
+
+
+def test_the_screening_message_counts_accepted_and_submitted_annotations():
+    citation = CitationFactory()
+    done = {"submitted_at": "2024-01-01T00:00Z", "reviewed_at": "2024-01-02T00:00Z"}
+    MechanismAnnotationFactory.create_batch(2, citation=citation, state="accepted", **done)
+    MechanismAnnotationFactory(citation=citation, state="submitted", submitted_at=done["submitted_at"])
+    MechanismAnnotationFactory(citation=citation)  # a draft holds nothing
+    with pytest.raises(ApplicationError) as excinfo:
+        services.screening_set(citation=citation, user=curator(), decision="out_of_scope", reason="duplicate")
+    assert excinfo.value.message == (
+        "This citation has 2 accepted annotations and 1 submitted annotation. Before it can be marked out of scope, "
+        "an editor must revert the accepted ones and reject the submitted one."
+    )

@@ -5,7 +5,7 @@ from django.contrib.auth.models import AnonymousUser
 
 from cafex_portal.exceptions import ApplicationError, NotAllowedError
 from curation import services
-from curation.models import AnnotationComment, AnnotationRevision, MechanismAnnotation, Term
+from curation.models import AnnotationComment, AnnotationRevision, MechanismAnnotation, ScreeningDecision, Term
 
 from .factories import CitationFactory, TermFactory, UserFactory, complete_values, curator, editor, superuser
 
@@ -252,3 +252,50 @@ def test_revert_refuses_another_annotations_revision():
     with pytest.raises(ApplicationError) as excinfo:
         services.annotation_revert(annotation=a, user=editor(), revision=b.revisions.get())
     assert "revision" in excinfo.value.extra["errors"]
+
+
+# --- what is out of scope carries no mechanism
+
+
+def _screen_out(citation) -> None:
+    """Out of scope whatever its annotations (a decision recorded before the rule, or in the database)."""
+    ScreeningDecision.objects.update_or_create(
+        citation=citation, defaults={"decision": "out_of_scope", "reason": "not_caf"}
+    )
+
+
+def test_nothing_is_submitted_or_accepted_on_a_citation_screened_out():
+    author, reviewer = curator(), editor()
+    citation = CitationFactory()
+    draft = services.annotation_create(citation=citation, user=author, values=complete_values())
+    waiting = services.annotation_create(citation=citation, user=author, values=complete_values())
+    waiting = services.annotation_submit(annotation=waiting, user=author)
+    _screen_out(citation)
+
+    with pytest.raises(ApplicationError, match="screened out of scope; mark it in scope before submitting"):
+        services.annotation_submit(annotation=draft, user=author)
+    with pytest.raises(ApplicationError, match="screened out of scope; mark it in scope before accepting"):
+        services.annotation_accept(annotation=waiting, user=reviewer)
+    with pytest.raises(ApplicationError, match=f"Annotation {waiting.pk} cannot be accepted: This citation is"):
+        services.annotation_bulk_accept(annotations=[waiting], user=reviewer)
+    states = dict(MechanismAnnotation.objects.values_list("pk", "state"))
+    assert (states[draft.pk], states[waiting.pk]) == (State.DRAFT, State.SUBMITTED)
+    assert MechanismAnnotation.objects.get(pk=waiting.pk).version == waiting.version
+
+    rejected = services.annotation_reject(annotation=waiting, user=reviewer, comment="Not about CAFs")
+    assert rejected.state == State.REJECTED  # the way out for work that no longer belongs here
+
+
+def test_revert_does_not_bring_back_a_submitted_or_accepted_version_on_a_citation_screened_out():
+    author, reviewer = curator(), editor()
+    annotation = submitted_by(author)
+    annotation = services.annotation_accept(annotation=annotation, user=reviewer)
+    created, submitted, accepted = annotation.revisions.order_by("pk")
+    annotation = services.annotation_revert(annotation=annotation, user=reviewer, revision=created)
+    assert annotation.state == State.DRAFT
+    services.screening_set(citation=annotation.citation, user=author, decision="out_of_scope", reason="not_caf")
+
+    for revision in (submitted, accepted):
+        with pytest.raises(ApplicationError, match="mark it in scope before restoring this annotation as"):
+            services.annotation_revert(annotation=annotation, user=reviewer, revision=revision)
+    assert MechanismAnnotation.objects.get(pk=annotation.pk).state == State.DRAFT
