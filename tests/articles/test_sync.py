@@ -297,3 +297,23 @@ def test_a_sync_never_touches_curated_data(network, review):
     assert set(after.terms.values_list("pk", flat=True)) == set(before.terms.values_list("pk", flat=True))
     assert ScreeningDecision.objects.get(citation=citation).decision == "in_scope"
     assert review.citations.filter(relation="cited_by").count() == 4, "a citation is never dropped by a sync"
+
+
+@pytest.mark.parametrize(
+    "fault",
+    [
+        {"delay": 1.0},  # slower than NCBI_TIMEOUT below
+        {"drop": True},
+        {"truncate": 0.5},
+        {"status": 502},
+        {"status": 429, "retry_after": 0.05},
+    ],
+    ids=["timeout", "dropped-connection", "truncated-body", "bad-gateway", "429-retry-after"],
+)
+def test_a_passing_fault_on_a_batch_is_retried_and_nothing_is_lost(network, review, settings, fault):
+    settings.NCBI_TIMEOUT = 0.3
+    run = _sync_with_fault_on_batches(review, network, **fault)
+    assert run.state == SyncRun.State.SUCCEEDED, run.message
+    assert (run.new_count, run.failed_count) == (run.total, 0)
+    assert run.requests_made == 4 + 1
+    assert [r.fault is not None for r in network.requests].count(True) == 1
