@@ -1,6 +1,7 @@
 """Writes to articles, reviews and citations."""
 
 import json
+from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 from difflib import SequenceMatcher
 from pathlib import Path
@@ -172,6 +173,8 @@ def article_upsert_many(*, records: list[PubmedRecord], sync_run: SyncRun | None
             if value != old and not keep_old:
                 changes[name] = [old, value]
                 setattr(article, name, value)
+        if "doi" in changes and article.doi:
+            doi_holders[article.doi.lower()] = article  # a later record of this batch must see the DOI taken
         if changes and article.synced_at is not None:  # filling a placeholder or seed record is not news
             change_records.append(ArticleChange(article=article, sync_run=sync_run, changes=changes))
         article.synced_at = now
@@ -218,7 +221,13 @@ def _alert_raise(article: Article, kind: str, notice_pmid: int | None, sync_run:
     label = EditorAlert.Kind(kind).label
     where = f" (notice PMID {notice_pmid})" if notice_pmid else ""
     message = f"{label}: PMID {article.pmid}, “{article.plain_title[:200]}”{where}."
-    EditorAlert.objects.get_or_create(article=article, kind=kind, defaults={"message": message, "sync_run": sync_run})
+    alert, created = EditorAlert.objects.get_or_create(
+        article=article, kind=kind, defaults={"message": message, "sync_run": sync_run}
+    )
+    if not created and notice_pmid and str(notice_pmid) not in alert.message:
+        # a further notice of the same kind (a second erratum) opens the alert again, even if it was seen
+        alert.message, alert.sync_run, alert.acknowledged_at, alert.acknowledged_by = message, sync_run, None, None
+        alert.save(update_fields=["message", "sync_run", "acknowledged_at", "acknowledged_by"])
 
 
 # --- The citation network of a review
@@ -234,13 +243,12 @@ def references_store(*, review: Review, references: list[Reference]) -> None:
     """
     own_pmid = review.article.pmid
     stored = list(review.citations.filter(relation=Citation.Relation.REFERENCE).select_related("article"))
-    matcher = _ReferenceMatcher(stored)
+    # A review may list its own data set under its own PMID; that is not a cited paper.
+    incoming = [(reference, reference.pmid if reference.pmid != own_pmid else None) for reference in references]
+    matched = _ReferenceMatcher(stored).match(incoming)
     placed: list[tuple[Citation, int]] = []
     new = []
-    for reference in references:
-        # A review may list its own data set under its own PMID; that is not a cited paper.
-        pmid = reference.pmid if reference.pmid != own_pmid else None
-        citation = matcher.claim(reference, pmid)
+    for (reference, pmid), citation in zip(incoming, matched, strict=True):
         if citation is None:
             new.append(Citation(
                 review=review, relation=Citation.Relation.REFERENCE, position=reference.position,
@@ -255,8 +263,9 @@ def references_store(*, review: Review, references: list[Reference]) -> None:
         citation.cited_doi = reference.doi or citation.cited_doi
         citation.cited_pmcid = reference.pmcid or citation.cited_pmcid
         placed.append((citation, reference.position))
+    claimed = {citation.pk for citation in matched if citation is not None}
+    dropped = sorted((c for c in stored if c.pk not in claimed), key=lambda c: c.position)
     last = max([r.position for r in references], default=0)
-    dropped = sorted(matcher.unclaimed(), key=lambda c: c.position)
     placed += [(citation, last + offset) for offset, citation in enumerate(dropped, start=1)]
     _positions_set(placed)
     Citation.objects.bulk_update(
@@ -275,34 +284,52 @@ def _positions_set(placed: list[tuple[Citation, int]]) -> None:
 
 
 class _ReferenceMatcher:
-    """Finds the stored reference an incoming one is: same PMID, else same DOI, else same text; failing those, the
-    one at the same number if nothing contradicts it (a reference first stored from its printed text alone)."""
+    """Pairs incoming references with stored ones. First by what identifies a paper (PMID, else DOI, else the exact
+    text), for the whole list, so no reference takes the row of another that names it exactly; then, for those
+    left, the row at the same number if nothing contradicts it (a reference first stored from its text alone).
+    A paper listed twice pairs with its stored rows in order."""
 
     def __init__(self, stored: list[Citation]) -> None:
-        self.stored = stored
-        self.claimed: set[int] = set()
-        self.by_pmid = {c.cited_pmid or (c.article.pmid if c.article else None): c for c in stored}
-        self.by_doi = {c.cited_doi.lower(): c for c in stored if c.cited_doi}
-        self.by_text = {_text_key(c.citation_text): c for c in stored if c.citation_text}
         self.by_position = {c.position: c for c in stored}
+        self.by_key: dict[tuple, list[Citation]] = defaultdict(list)
+        for citation in sorted(stored, key=lambda c: c.position):
+            pmid = citation.cited_pmid or (citation.article.pmid if citation.article else None)
+            doi = citation.cited_doi or (citation.article.doi if citation.article else "")
+            if pmid:
+                self.by_key[("pmid", pmid)].append(citation)
+            if doi:
+                self.by_key[("doi", doi.lower())].append(citation)
+            self.by_key[("text", _text_key(citation.citation_text))].append(citation)
+        self.claimed: set[int] = set()
 
-    def claim(self, reference: Reference, pmid: int | None) -> Citation | None:
-        candidates = [
-            self.by_pmid.get(pmid) if pmid else None,
-            self.by_doi.get(reference.doi.lower()) if reference.doi else None,
-            self.by_text.get(_text_key(reference.citation)),
-        ]
-        at_number = self.by_position.get(reference.position)
-        if at_number is not None and self._fits(at_number, reference, pmid):
-            candidates.append(at_number)
-        for citation in candidates:
-            if citation is not None and citation.pk not in self.claimed:
+    def match(self, incoming: list[tuple[Reference, int | None]]) -> list[Citation | None]:
+        matched: list[Citation | None] = [None] * len(incoming)
+        for kind in ("pmid", "doi", "text"):  # the strongest evidence first, over the whole list
+            for index, (reference, pmid) in enumerate(incoming):
+                if matched[index] is None:
+                    matched[index] = self._take(self._key(kind, reference, pmid))
+        for index, (reference, pmid) in enumerate(incoming):
+            at_number = self.by_position.get(reference.position)
+            if matched[index] is None and at_number is not None and at_number.pk not in self.claimed:
+                if self._fits(at_number, reference, pmid):
+                    self.claimed.add(at_number.pk)
+                    matched[index] = at_number
+        return matched
+
+    @staticmethod
+    def _key(kind: str, reference: Reference, pmid: int | None) -> tuple | None:
+        if kind == "pmid":
+            return ("pmid", pmid) if pmid else None
+        if kind == "doi":
+            return ("doi", reference.doi.lower()) if reference.doi else None
+        return ("text", _text_key(reference.citation))
+
+    def _take(self, key: tuple | None) -> Citation | None:
+        for citation in self.by_key.get(key, []) if key else []:
+            if citation.pk not in self.claimed:
                 self.claimed.add(citation.pk)
                 return citation
         return None
-
-    def unclaimed(self) -> list[Citation]:
-        return [c for c in self.stored if c.pk not in self.claimed]
 
     @staticmethod
     def _fits(citation: Citation, reference: Reference, pmid: int | None) -> bool:
@@ -338,10 +365,12 @@ def citations_link(
     if not by_doi:
         references = references.filter(cited_pmid__in=list(articles))
     unresolved = list(references)
-    doi_holders = _doi_holders([c.cited_doi for c in unresolved if c.cited_pmid not in articles]) if by_doi else {}
+    # the DOI stands in only where the reference names no PMID: a PMID that failed to fetch is not another paper
+    doi_holders = _doi_holders([c.cited_doi for c in unresolved if not c.cited_pmid]) if by_doi else {}
     resolved = []
     for reference in unresolved:
-        reference.article = articles.get(reference.cited_pmid) or doi_holders.get(reference.cited_doi.lower())
+        by_doi_match = doi_holders.get(reference.cited_doi.lower()) if not reference.cited_pmid else None
+        reference.article = articles.get(reference.cited_pmid) or by_doi_match
         if reference.article is not None:
             resolved.append(reference)
     Citation.objects.bulk_update(resolved, ["article"])

@@ -102,21 +102,42 @@ def sync_run_start(*, review: Review, trigger: str, user=None, enqueue: bool = T
         if active is not None and not _is_stale(active):
             return active
         if active is not None:
-            _run_finish(
-                active,
-                SyncRun.State.FAILED,
-                "The worker running this sync stopped reporting progress; a new run was started to finish the job.",
-            )
+            _run_finish(active, SyncRun.State.FAILED, _stale_message(active, replaced=True))
         try:
             with transaction.atomic():
                 run = SyncRun.objects.create(review=review, trigger=trigger, started_by=user)
         except IntegrityError:  # another request queued one between our check and our insert
             return SyncRun.objects.get(review=review, state__in=SyncRun.ACTIVE_STATES)
         if enqueue:
-            from .tasks import sync_review
-
-            transaction.on_commit(lambda: sync_review.delay(run.pk))
+            transaction.on_commit(lambda: _enqueue(run))
     return run
+
+
+def _enqueue(run: SyncRun) -> None:
+    """Hand the run to the workers; if the broker cannot take it, the run fails at once rather than wait unseen."""
+    from .tasks import sync_review
+
+    try:
+        sync_review.delay(run.pk)
+    except Exception as exc:  # kombu and redis raise several kinds; any of them means the message did not leave
+        logger.exception("Could not queue sync run %s", run.pk)
+        _run_finish(run, SyncRun.State.FAILED, f"Could not hand the sync to the workers ({exc}); is Redis running?")
+
+
+def _stale_message(run: SyncRun, *, replaced: bool) -> str:
+    if run.state == SyncRun.State.RUNNING:
+        cause = "The worker running this sync stopped reporting progress"
+    else:
+        cause = "No worker took this sync up in time"
+    return f"{cause}; a new run was started to finish the job." if replaced else f"{cause}."
+
+
+def sync_runs_close_stale() -> int:
+    """Close runs whose worker died or whose message was lost, so no page shows them running; returns how many."""
+    stale = [run for run in SyncRun.objects.filter(state__in=SyncRun.ACTIVE_STATES) if _is_stale(run)]
+    for run in stale:
+        _run_finish(run, SyncRun.State.FAILED, _stale_message(run, replaced=False))
+    return len(stale)
 
 
 def sync_run_execute(*, run: SyncRun, on_progress: Callable[[SyncRun], None] | None = None) -> SyncRun:
@@ -165,12 +186,19 @@ class ReviewLock:
         holder_run = SyncRun.objects.filter(pk=self.held_by).first()
         if holder_run is not None and holder_run.is_active and not _is_stale(holder_run):
             return False
-        cache.set(self.key, self.holder, timeout=timeout)
-        return True
+        # take over: delete what we saw, then the same atomic add as above, so of two takers only one wins
+        if cache.get(self.key) == current:
+            cache.delete(self.key)
+        return cache.add(self.key, self.holder, timeout=timeout)
+
+    def held(self) -> bool:
+        return cache.get(self.key) == self.holder
 
     def refresh(self) -> None:
-        if cache.get(self.key) == self.holder:
-            cache.touch(self.key, settings.SYNC_LOCK_SECONDS)
+        """Keep the lock; a process whose lock was taken over (it was judged dead) must stop writing."""
+        if not self.held():
+            raise RunSuperseded(f"The lock on review {self.run.review_id} was taken over; this process stops.")
+        cache.touch(self.key, settings.SYNC_LOCK_SECONDS)
 
     def release(self) -> None:
         if cache.get(self.key) == self.holder:
@@ -255,15 +283,19 @@ def _sync(run: SyncRun, *, lock: ReviewLock, on_progress) -> SyncRun:
         run.refresh_from_db()
         return run
     except (NcbiError, SyncFailed) as exc:
-        return _run_finish(run, SyncRun.State.FAILED, str(exc), errors=[*run.errors, str(exc)], requests=requests)
+        outcome = (SyncRun.State.FAILED, str(exc), [*run.errors, str(exc)])
     except Exception as exc:
         logger.exception("Sync run %s failed", run.pk)
-        message = f"Unexpected error: {exc}"
-        return _run_finish(run, SyncRun.State.FAILED, message, errors=[*run.errors, repr(exc)], requests=requests)
+        outcome = (SyncRun.State.FAILED, f"Unexpected error: {exc}", [*run.errors, repr(exc)])
+    else:
+        outcome = (SyncRun.State.PARTIAL if run.errors else SyncRun.State.SUCCEEDED, _summary(run), None)
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
-    state = SyncRun.State.PARTIAL if run.errors else SyncRun.State.SUCCEEDED
-    return _run_finish(run, state, _summary(run), requests=requests)
+    if not lock.held():  # another process took the run over meanwhile: its outcome stands
+        run.refresh_from_db()
+        return run
+    state, message, errors = outcome
+    return _run_finish(run, state, message, errors=errors, requests=requests)
 
 
 def _fetch_batch(client: EutilsClient, pmids: list[int]) -> ParseResult:

@@ -1,7 +1,7 @@
 from celery import shared_task
 
 from .models import Review, SyncRun
-from .sync import SyncLocked, sync_run_execute, sync_run_start
+from .sync import SyncLocked, sync_run_execute, sync_run_start, sync_runs_close_stale
 
 
 @shared_task(
@@ -32,3 +32,9 @@ def refresh_all_reviews() -> int:
     for review in Review.objects.select_related("article").filter(article__pmid__isnull=False):
         queued += sync_run_start(review=review, trigger=SyncRun.Trigger.SCHEDULE).pk not in already_active
     return queued
+
+
+@shared_task
+def close_stale_sync_runs() -> int:
+    """Close runs whose worker died or whose message was lost, so that no page keeps showing them as running."""
+    return sync_runs_close_stale()

@@ -130,8 +130,8 @@ NCBI_BATCH_SIZE = env.int("NCBI_BATCH_SIZE", default=200)
 SYNC_SCHEDULE_HOURS = env.float("SYNC_SCHEDULE_HOURS", default=24)
 # A running sync beats every few seconds; one silent for this long is dead and the next request replaces it.
 SYNC_STALE_SECONDS = env.int("SYNC_STALE_SECONDS", default=120)
-# A queued sync no worker took up in this long lost its message (a busy queue is not a reason to replace it).
-SYNC_QUEUED_STALE_SECONDS = env.int("SYNC_QUEUED_STALE_SECONDS", default=24 * 3600)
+# A queued sync no worker took up in this long lost its message; replacing it costs at most one idle message.
+SYNC_QUEUED_STALE_SECONDS = env.int("SYNC_QUEUED_STALE_SECONDS", default=30 * 60)
 # The per-review lock outlives a silent worker by at most this long; a live run refreshes it with every step.
 SYNC_LOCK_SECONDS = env.int("SYNC_LOCK_SECONDS", default=600)
 
@@ -139,6 +139,10 @@ CELERY_BEAT_SCHEDULE = {
     "refresh-every-review": {
         "task": "articles.tasks.refresh_all_reviews",
         "schedule": SYNC_SCHEDULE_HOURS * 3600,
+    },
+    "close-stale-sync-runs": {
+        "task": "articles.tasks.close_stale_sync_runs",
+        "schedule": SYNC_STALE_SECONDS,
     },
 }
 

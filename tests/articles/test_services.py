@@ -156,3 +156,54 @@ def test_a_doi_held_by_an_article_without_pmid_does_not_break_the_batch():
     assert Article.objects.get(pmid=5).doi == "10.1/old"
     assert Article.objects.filter(pmid=6).exists()
     assert result.errors == ["PMID 5: DOI 10.1/new is stored for an article known only by its DOI; kept without it."]
+
+
+def test_a_paper_listed_twice_keeps_its_rows_from_sync_to_sync():
+    review = ReviewFactory()
+    listed = [Reference(1, "A.", pmid=1), Reference(2, "Twice.", pmid=5), Reference(3, "B.", pmid=2),
+              Reference(4, "Twice.", pmid=5)]  # fmt: skip
+
+    def rows():
+        return list(review.citations.filter(relation="reference").order_by("position").values_list("pk", "position"))
+
+    references_store(review=review, references=listed)
+    first = rows()
+    references_store(review=review, references=listed)
+    references_store(review=review, references=listed)
+    assert rows() == first and len(first) == 4
+
+
+def test_an_inserted_reference_does_not_take_the_row_of_one_it_resembles():
+    review = ReviewFactory()
+    growth = "Smith J, Doe K. Fibroblast exosomes in tumour growth. Cancer Res. 2019;79(4):101-110."
+    other = "Lee H, Park S. Stromal signalling in breast cancer. Oncogene. 2018;37(2):55-66."
+    invasion = "Smith J, Doe K. Fibroblast exosomes in tumour invasion. Cancer Res. 2020;80(1):12-20."
+    references_store(review=review, references=[Reference(1, growth), Reference(2, other)])
+    curated = review.citations.get(position=1)
+
+    references_store(review=review, references=[Reference(1, invasion, pmid=300), Reference(2, growth, pmid=100),
+                                                Reference(3, other, pmid=200)])  # fmt: skip
+
+    curated.refresh_from_db()
+    assert (curated.position, curated.cited_pmid, curated.citation_text) == (2, 100, growth)
+
+
+def test_a_second_erratum_opens_the_alert_again():
+    from django.contrib.auth.models import Group, User
+
+    from articles.models import EditorAlert
+    from articles.services import editor_alert_acknowledge
+
+    editor = User.objects.create_user("ed")
+    editor.groups.add(Group.objects.get_or_create(name="editor")[0])
+    article_upsert_many(records=[_record(1, notices=(Notice(kind="erratum_in", pmid=8),))])
+    alert = EditorAlert.objects.get()
+    editor_alert_acknowledge(alert_ids=[alert.pk], user=editor)
+    article_upsert_many(records=[_record(1, notices=(Notice(kind="erratum_in", pmid=8),))])
+    alert.refresh_from_db()
+    assert alert.acknowledged_at is not None, "the same notice again raises nothing"
+    article_upsert_many(
+        records=[_record(1, notices=(Notice(kind="erratum_in", pmid=8), Notice(kind="erratum_in", pmid=9)))]
+    )
+    alert.refresh_from_db()
+    assert alert.acknowledged_at is None and "notice PMID 9" in alert.message

@@ -317,3 +317,71 @@ def test_a_passing_fault_on_a_batch_is_retried_and_nothing_is_lost(network, revi
     assert (run.new_count, run.failed_count) == (run.total, 0)
     assert run.requests_made == 4 + 1
     assert [r.fault is not None for r in network.requests].count(True) == 1
+
+
+def test_a_run_the_broker_cannot_take_fails_at_once_and_the_next_request_queues_anew(
+    network, review, monkeypatch, django_capture_on_commit_callbacks
+):
+    from articles import tasks
+
+    def broker_down(*args, **kwargs):
+        raise ConnectionError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    monkeypatch.setattr(tasks.sync_review, "delay", broker_down)
+    with django_capture_on_commit_callbacks(execute=True):
+        run = sync_run_start(review=review, trigger=SyncRun.Trigger.PAGE)
+    run.refresh_from_db()
+    assert run.state == SyncRun.State.FAILED
+    assert "Could not hand the sync to the workers" in run.message and "Connection refused" in run.message
+    monkeypatch.undo()
+    with django_capture_on_commit_callbacks(execute=True):
+        again = sync_run_start(review=review, trigger=SyncRun.Trigger.PAGE)
+    assert again.pk != run.pk
+
+
+def test_a_process_whose_lock_was_taken_over_stops_writing(network, review, settings):
+    from articles.sync import ReviewLock, RunSuperseded
+
+    run = sync_run_start(review=review, trigger=SyncRun.Trigger.API, enqueue=False)
+    slow = ReviewLock(run)
+    assert slow.take()
+    long_ago = timezone.now() - timedelta(minutes=5)
+    SyncRun.objects.filter(pk=run.pk).update(state=SyncRun.State.RUNNING, started_at=long_ago, heartbeat_at=long_ago)
+    settings.SYNC_STALE_SECONDS = 60
+
+    assert sync_run_execute(run=run).state == SyncRun.State.SUCCEEDED  # the same message, delivered again
+
+    with pytest.raises(RunSuperseded):
+        slow.refresh()  # the slow process wakes up: its next beat stops it
+
+
+def test_stale_runs_are_closed_by_the_sweep(network, review, settings):
+    from articles.sync import sync_runs_close_stale
+
+    dead = sync_run_start(review=review, trigger=SyncRun.Trigger.API, enqueue=False)
+    long_ago = timezone.now() - timedelta(minutes=10)
+    SyncRun.objects.filter(pk=dead.pk).update(state=SyncRun.State.RUNNING, heartbeat_at=long_ago)
+    other = review_create(pmid=REVIEW + 777)[0]
+    fresh = sync_run_start(review=other, trigger=SyncRun.Trigger.API, enqueue=False)
+    settings.SYNC_STALE_SECONDS = 60
+
+    assert sync_runs_close_stale() == 1
+    dead.refresh_from_db()
+    fresh.refresh_from_db()
+    assert dead.state == SyncRun.State.FAILED and "stopped reporting progress" in dead.message
+    assert fresh.state == SyncRun.State.QUEUED
+
+
+def test_a_doi_moving_between_records_in_one_batch_is_reported_not_fatal(network, review):
+    _sync(review)
+    Article.objects.filter(pmid=REVIEW + 1).update(doi="")
+    network.store.add_synthetic(REVIEW + 1, title="Referenced study 1.", year=2001, doi="10.9/shared")
+    network.store.add_synthetic(REVIEW + 500, title="A twin record.", year=2022, doi="10.9/SHARED")
+    network.store.set_links(REVIEW, "pubmed_pubmed_citedin", [REVIEW + 500])
+
+    run = _sync(review)
+
+    assert run.state == SyncRun.State.PARTIAL, run.message
+    assert Article.objects.get(pmid=REVIEW + 1).doi == "10.9/shared"
+    assert Article.objects.get(pmid=REVIEW + 500).doi == ""
+    assert any("DOI 10.9/SHARED is stored for PMID 90000001" in error for error in run.errors)

@@ -6,6 +6,7 @@ from django.core.management import call_command
 from rest_framework.authtoken.models import Token
 
 from articles.models import Article, Review, SyncRun
+from articles.sync import sync_run_execute, sync_run_start
 from fake_eutils.scenarios import network_store
 
 pytestmark = pytest.mark.django_db
@@ -162,3 +163,14 @@ def test_admin_action_starts_a_sync(client, admin_user, network, django_capture_
         client.post("/admin/articles/review/", {"action": "sync_now", "_selected_action": [review.pk]})
     assert SyncRun.objects.get().state == SyncRun.State.SUCCEEDED
     assert client.get("/admin/articles/syncrun/").status_code == 200
+
+
+def test_visitors_see_a_runs_state_but_not_its_errors_or_who_started_it(client, editor, fake_ncbi):
+    review = Review.objects.create(article=Article.objects.create(pmid=12345))
+    sync_run_execute(run=sync_run_start(review=review, trigger="page", user=editor, enqueue=False))
+    page = client.get("/reviews/12345/").content.decode()
+    assert "Sync with PubMed: Failed" in page
+    assert "unknown or withdrawn" not in page and "edith" not in page
+    client.force_login(editor)
+    page = client.get("/reviews/12345/").content.decode()
+    assert "unknown or withdrawn" in page and "started by edith" in page
