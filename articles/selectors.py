@@ -1,6 +1,7 @@
 """Reads of articles, reviews and citations, shaped for pages and the API without N+1 queries."""
 
 from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import Lower
 
 from .models import Article, Citation, EditorAlert, Review, SyncRun
 
@@ -53,3 +54,12 @@ def editor_alerts_open(*, review: Review) -> list[EditorAlert]:
         .distinct()
         .order_by("-created_at")
     )
+
+
+def articles_by_doi(dois: list[str]) -> dict[str, Article]:
+    """Stored articles holding any of `dois`, keyed by the lower-cased DOI (a DOI is unique ignoring case)."""
+    wanted = {doi.lower() for doi in dois if doi}
+    if not wanted:
+        return {}
+    holders = Article.objects.annotate(doi_lower=Lower("doi")).filter(doi_lower__in=wanted)
+    return {article.doi_lower: article for article in holders}

@@ -21,8 +21,9 @@ from curation.roles import is_editor
 
 from .models import Review, SyncRun
 from .ncbi.client import EutilsClient, NcbiError, NcbiRequestError, RequestAttempt
-from .ncbi.parser import ParseResult, parse_pubmed_xml
+from .ncbi.parser import parse_pubmed_xml
 from .ncbi.ratelimit import LocalRateLimiter, RedisRateLimiter
+from .ncbi.records import ParseResult
 from .services import article_upsert_many, citations_link, references_store, review_create
 
 logger = logging.getLogger(__name__)

@@ -3,16 +3,8 @@ from pathlib import Path
 import nh3
 import pytest
 
-from articles.ncbi.parser import (
-    AbstractSection,
-    Author,
-    MeshHeading,
-    Notice,
-    PubDate,
-    PubmedRecord,
-    Reference,
-    parse_pubmed_xml,
-)
+from articles.ncbi.parser import parse_pubmed_xml
+from articles.ncbi.records import AbstractSection, Author, MeshHeading, Notice, PubDate, PubmedRecord, Reference
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "ncbi"
 PUBMED_FIXTURES = sorted(

@@ -3,7 +3,7 @@
 import pytest
 
 from articles.models import Article, ArticleChange, Citation
-from articles.ncbi.parser import Notice, PubDate, PubmedRecord, Reference
+from articles.ncbi.records import Notice, PubDate, PubmedRecord, Reference
 from articles.services import article_upsert_many, citations_link, pmid_validate, references_store
 from cafex_portal.exceptions import ApplicationError
 
