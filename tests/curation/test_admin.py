@@ -102,3 +102,16 @@ def test_changelist_query_count_is_flat(admin_client_, model, django_assert_max_
     _curated_citations(8)
     with django_assert_max_num_queries(len(small.captured_queries)):
         assert admin_client_.get(f"/admin/curation/{model}/").status_code == 200
+
+
+def test_a_staff_editor_can_read_every_record_in_the_admin_but_not_edit_it(client):
+    from django.contrib.auth.models import Group, User
+
+    user = User.objects.create_user("ada", password="pw-for-tests-only", is_staff=True)
+    user.groups.add(Group.objects.get(name="editor"))
+    client.force_login(user)
+    for url in ["/admin/articles/article/", "/admin/articles/review/", "/admin/articles/syncrun/",
+                "/admin/curation/term/", "/admin/curation/mechanismannotation/", "/admin/articles/editoralert/"]:  # fmt: skip
+        assert client.get(url).status_code == 200, url
+    assert not user.has_perm("articles.change_article")
+    assert not user.has_perm("curation.change_mechanismannotation")
