@@ -174,3 +174,13 @@ def test_visitors_see_a_runs_state_but_not_its_errors_or_who_started_it(client, 
     client.force_login(editor)
     page = client.get("/reviews/12345/").content.decode()
     assert "unknown or withdrawn" in page and "started by edith" in page
+
+
+def test_a_staff_editor_syncs_from_the_admin(client, editor, network, django_capture_on_commit_callbacks):
+    editor.is_staff = True
+    editor.save()
+    review = Review.objects.create(article=Article.objects.create(pmid=REVIEW))
+    client.force_login(editor)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/admin/articles/review/", {"action": "sync_now", "_selected_action": [review.pk]})
+    assert SyncRun.objects.get().state == SyncRun.State.SUCCEEDED
