@@ -16,8 +16,7 @@ from django.db import IntegrityError, transaction
 from django.template.defaultfilters import pluralize
 from django.utils import timezone
 
-from cafex_portal.exceptions import NotAllowedError
-from curation.roles import is_editor
+from curation.roles import require_editor
 
 from .models import Review, SyncRun
 from .ncbi.client import EutilsClient, NcbiError, NcbiRequestError, RequestAttempt
@@ -47,7 +46,8 @@ def rate_limiter_get():
         import redis
 
         # NCBI counts per API key (or per address without one): one shared window per key.
-        key = f"cafex:ncbi:rate:{hashlib.sha256(settings.NCBI_API_KEY.encode()).hexdigest()[:12] if settings.NCBI_API_KEY else 'anon'}"
+        api_key = settings.NCBI_API_KEY
+        key = f"cafex:ncbi:rate:{hashlib.sha256(api_key.encode()).hexdigest()[:12] if api_key else 'anon'}"
         return RedisRateLimiter(redis.Redis.from_url(settings.REDIS_URL), key, settings.NCBI_MAX_RPS)
     if _local_limiter is None or _local_limiter.max_rps != settings.NCBI_MAX_RPS:
         _local_limiter = LocalRateLimiter(settings.NCBI_MAX_RPS)
@@ -78,21 +78,16 @@ def _is_stale(run: SyncRun) -> bool:
     return timezone.now() - run.created_at > timedelta(seconds=settings.SYNC_QUEUED_STALE_SECONDS)
 
 
-def _editor_required(user) -> None:
-    if not is_editor(user):
-        raise NotAllowedError("Only editors can add reviews and start syncs.")
-
-
 def review_add(*, pmid, user, trigger: str) -> tuple[Review, SyncRun, bool]:
     """An editor adds a review by PMID (or finds it there) and its sync is queued. Returns (review, run, created)."""
-    _editor_required(user)
+    require_editor(user, "add reviews and start syncs")
     review, created = review_create(pmid=pmid, user=user)
     return review, sync_run_start(review=review, trigger=trigger, user=user), created
 
 
 def review_sync_request(*, review: Review, user, trigger: str) -> SyncRun:
     """An editor asks for a sync of `review`; the one already queued or running is returned instead of a second."""
-    _editor_required(user)
+    require_editor(user, "add reviews and start syncs")
     return sync_run_start(review=review, trigger=trigger, user=user)
 
 
@@ -202,7 +197,7 @@ class ReviewLock:
         cache.touch(self.key, settings.SYNC_LOCK_SECONDS)
 
     def release(self) -> None:
-        if cache.get(self.key) == self.holder:
+        if self.held():
             cache.delete(self.key)
 
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from cafex_portal.exceptions import NotAllowedError
+
 if TYPE_CHECKING:
     from .models import MechanismAnnotation
 
@@ -128,3 +130,22 @@ def annotation_permissions(user: Any, annotation: MechanismAnnotation) -> dict[s
         "history": can_read_history(user, annotation),
         "revert": can_revert(user, annotation),
     }
+
+
+# Checks the services make: a person who may not gets a message that says what to do.
+
+
+def require_curator(user: Any, action: str) -> None:
+    """`action` completes "You need … to {action}."."""
+    if not is_authenticated(user):
+        raise NotAllowedError(f"Sign in as a curator to {action}.")
+    if not is_curator(user):
+        raise NotAllowedError(f"You need the curator role to {action}; ask an editor to add you to the curators.")
+
+
+def require_editor(user: Any, action: str) -> None:
+    """`action` completes "Only editors can {action}."."""
+    if not is_authenticated(user):
+        raise NotAllowedError(f"Sign in as an editor to {action}.")
+    if not is_editor(user):
+        raise NotAllowedError(f"Only editors can {action}.")

@@ -6,8 +6,8 @@ from pathlib import Path
 from django.db import transaction
 from django.utils import timezone
 
-from cafex_portal.exceptions import ApplicationError, NotAllowedError
-from curation.roles import is_editor
+from cafex_portal.exceptions import ApplicationError
+from curation.roles import require_editor
 
 from ..models import Article, Citation, EditorAlert, Review
 
@@ -74,8 +74,7 @@ def review_create(*, pmid: int, user=None) -> tuple[Review, bool]:
 @transaction.atomic
 def editor_alert_acknowledge(*, alert_ids: list[int], user, review: Review | None = None) -> int:
     """An editor marks open alerts as seen (only those about papers of `review`, when given); returns how many."""
-    if not is_editor(user):
-        raise NotAllowedError("Only editors can acknowledge alerts.")
+    require_editor(user, "acknowledge alerts")
     alerts = EditorAlert.objects.filter(pk__in=alert_ids, acknowledged_at__isnull=True)
     if review is not None:
         alerts = alerts.filter(article__citations__review=review)

@@ -1,25 +1,6 @@
-"""What every curation service shares: role checks and field-level validation errors."""
+"""What every curation service shares: field-level validation errors."""
 
-from typing import Any
-
-from cafex_portal.exceptions import ApplicationError, NotAllowedError
-
-from .. import roles
-
-
-def require_curator(user: Any, action: str) -> None:
-    """`action` completes "You need … to {action}."."""
-    if not roles.is_authenticated(user):
-        raise NotAllowedError(f"Sign in as a curator to {action}.")
-    if not roles.is_curator(user):
-        raise NotAllowedError(f"You need the curator role to {action}; ask an editor to add you to the curators.")
-
-
-def require_editor(user: Any, action: str) -> None:
-    if not roles.is_authenticated(user):
-        raise NotAllowedError(f"Sign in as an editor to {action}.")
-    if not roles.is_editor(user):
-        raise NotAllowedError(f"Only editors can {action}.")
+from cafex_portal.exceptions import ApplicationError
 
 
 class FieldErrors:

@@ -19,7 +19,8 @@ from ..models import (
     MechanismAnnotation,
     Term,
 )
-from ._common import FieldErrors, field_error, require_curator
+from ..roles import require_curator
+from ._common import FieldErrors, field_error
 from .history import annotation_snapshot, revision_record, terms_by_facet
 from .screening import citation_require_in_scope
 from .validation import clean_text_fields, resolve_values

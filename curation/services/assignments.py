@@ -9,7 +9,8 @@ from articles.models import Citation
 
 from .. import roles
 from ..models import Assignment
-from ._common import field_error, require_editor
+from ..roles import require_editor
+from ._common import field_error
 
 
 @transaction.atomic

@@ -10,7 +10,8 @@ from articles.models import Citation
 from cafex_portal.exceptions import ApplicationError
 
 from ..models import MechanismAnnotation, OutOfScopeReason, ScreeningDecision
-from ._common import field_error, require_curator
+from ..roles import require_curator
+from ._common import field_error
 
 Decision = ScreeningDecision.Decision
 State = MechanismAnnotation.State

@@ -19,7 +19,8 @@ from ..models import (
     normalise_identifier,
     term_search_text,
 )
-from ._common import FieldErrors, field_error, require_editor
+from ..roles import require_editor
+from ._common import FieldErrors, field_error
 from .history import annotation_snapshot, snapshot_changes, terms_by_facet
 
 LABEL_MAX = 200

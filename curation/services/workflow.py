@@ -11,7 +11,8 @@ from django.utils import timezone
 from cafex_portal.exceptions import ApplicationError, NotAllowedError
 
 from ..models import AnnotationComment, AnnotationRevision, Facet, MechanismAnnotation, Term
-from ._common import field_error, require_curator, require_editor
+from ..roles import require_curator, require_editor
+from ._common import field_error
 from .annotations import COMMENT_MAX, annotation_claim, terms_set
 from .history import annotation_snapshot, revision_record, terms_by_facet
 from .screening import citation_require_in_scope
