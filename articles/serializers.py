@@ -4,6 +4,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from .models import Article, Citation, Review, SyncRun
+from .services.reviews import MAX_PMID
 
 
 class ArticleSerializer(serializers.ModelSerializer):
@@ -130,7 +131,7 @@ class SyncRunSerializer(serializers.ModelSerializer):
 
 
 class ReviewCreateInputSerializer(serializers.Serializer):
-    pmid = serializers.IntegerField(min_value=1, max_value=99_999_999)
+    pmid = serializers.IntegerField(min_value=1, max_value=MAX_PMID)
 
 
 class ReviewAddedSerializer(serializers.Serializer):

@@ -14,6 +14,7 @@ from curation.roles import is_editor
 from . import selectors, sync
 from .models import Article, Citation, Review, SyncRun
 from .services import editor_alert_acknowledge
+from .services.reviews import MAX_PMID
 
 TABS = [
     (Citation.Relation.REFERENCE, "References"),
@@ -66,7 +67,7 @@ def article_detail(request, pk: int):
 
 
 class ReviewAddForm(forms.Form):
-    pmid = forms.IntegerField(label="PMID of the review", min_value=1, max_value=99_999_999)
+    pmid = forms.IntegerField(label="PMID of the review", min_value=1, max_value=MAX_PMID)
 
 
 def review_add(request):
