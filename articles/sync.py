@@ -16,7 +16,7 @@ from django.db import IntegrityError, transaction
 from django.template.defaultfilters import pluralize
 from django.utils import timezone
 
-from curation.roles import require_editor
+from cafex_portal.roles import require_editor
 
 from .models import Review, SyncRun
 from .ncbi.client import EutilsClient, NcbiError, NcbiRequestError, RequestAttempt

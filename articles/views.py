@@ -9,7 +9,7 @@ from django.template.defaultfilters import pluralize
 from django.views.decorators.http import require_POST
 
 from cafex_portal.exceptions import ApplicationError, NotAllowedError
-from curation.roles import is_editor
+from cafex_portal.roles import is_editor
 
 from . import selectors, sync
 from .models import Article, Citation, Review, SyncRun

@@ -14,7 +14,7 @@ from rest_framework.views import APIView
 from articles.models import Citation
 from cafex_portal.exceptions import ApplicationError, NotAllowedError
 
-from . import roles, selectors, services
+from . import access, selectors, services
 from .filters import AnnotationFilter, AssignmentFilter, TermFilter
 from .models import AnnotationRevision, Assignment, MechanismAnnotation, ScreeningDecision, Term
 from .serializers import (
@@ -195,7 +195,7 @@ class AnnotationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
             text = validated(CommentInputSerializer, request.data)["text"]
             comment = services.comment_add(annotation=annotation, user=request.user, text=text)
             return Response(CommentSerializer(comment).data, status=status.HTTP_201_CREATED)
-        if not roles.can_read_comments(request.user, annotation):
+        if not access.can_read_comments(request.user, annotation):
             raise NotAllowedError("Comments are for curators and editors.")
         return Response(CommentSerializer(selectors.annotation_comments(annotation=annotation), many=True).data)
 
@@ -204,7 +204,7 @@ class AnnotationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     def history(self, request: Request, pk: int) -> Response:
         """Every change to the annotation, oldest first: who, when, the fields changed and a snapshot."""
         annotation = self.get_object()
-        if not roles.can_read_history(request.user, annotation):
+        if not access.can_read_history(request.user, annotation):
             raise NotAllowedError("The history is for editors and the annotation's author.")
         return Response(RevisionSerializer(selectors.annotation_history(annotation=annotation), many=True).data)
 

@@ -5,8 +5,8 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from articles.models import Citation
+from cafex_portal import roles
 
-from . import roles
 from .models import (
     AnnotationComment,
     AnnotationRevision,

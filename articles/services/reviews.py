@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from cafex_portal.exceptions import ApplicationError
-from curation.roles import require_editor
+from cafex_portal.roles import require_editor
 
 from ..models import Article, Citation, EditorAlert, Review
 

@@ -6,9 +6,9 @@ from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils.datastructures import MultiValueDict
 
+from cafex_portal import roles
 from cafex_portal.exceptions import ApplicationError
 
-from .. import roles
 from ..models import AnnotationComment, AnnotationRevision, AnnotationTerm, MechanismAnnotation
 
 State = MechanismAnnotation.State

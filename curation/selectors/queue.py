@@ -19,8 +19,8 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 
 from articles.models import Citation, Review
+from cafex_portal import roles
 
-from .. import roles
 from ..models import Assignment, MechanismAnnotation, ScreeningDecision
 
 State = MechanismAnnotation.State

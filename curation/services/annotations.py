@@ -8,9 +8,11 @@ from django.db.models import F
 from django.utils import timezone
 
 from articles.models import Citation
+from cafex_portal import roles
 from cafex_portal.exceptions import ApplicationError, ConflictError, NotAllowedError
+from cafex_portal.roles import require_curator
 
-from .. import roles
+from .. import access
 from ..models import (
     AnnotationComment,
     AnnotationRevision,
@@ -19,7 +21,6 @@ from ..models import (
     MechanismAnnotation,
     Term,
 )
-from ..roles import require_curator
 from ._common import FieldErrors, field_error
 from .history import annotation_snapshot, revision_record, terms_by_facet
 from .screening import citation_require_in_scope
@@ -223,7 +224,7 @@ def annotation_delete(*, annotation: MechanismAnnotation, user: Any) -> None:
 @transaction.atomic
 def comment_add(*, annotation: MechanismAnnotation, user: Any, text: str) -> AnnotationComment:
     require_curator(user, "comment on annotations")
-    if not roles.can_view(user, annotation):
+    if not access.can_view(user, annotation):
         raise NotAllowedError("You can comment only on your own annotations and on accepted ones.")
     text = (text or "").strip()
     if not text:

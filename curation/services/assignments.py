@@ -6,10 +6,10 @@ from typing import Any
 from django.db import transaction
 
 from articles.models import Citation
+from cafex_portal import roles
+from cafex_portal.roles import require_editor
 
-from .. import roles
 from ..models import Assignment
-from ..roles import require_editor
 from ._common import field_error
 
 

@@ -8,9 +8,9 @@ from django.utils import timezone
 
 from articles.models import Citation
 from cafex_portal.exceptions import ApplicationError
+from cafex_portal.roles import require_curator
 
 from ..models import MechanismAnnotation, OutOfScopeReason, ScreeningDecision
-from ..roles import require_curator
 from ._common import field_error
 
 Decision = ScreeningDecision.Decision

@@ -8,6 +8,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from cafex_portal.exceptions import ApplicationError
+from cafex_portal.roles import require_editor
 
 from ..models import (
     AnnotationRevision,
@@ -19,7 +20,6 @@ from ..models import (
     normalise_identifier,
     term_search_text,
 )
-from ..roles import require_editor
 from ._common import FieldErrors, field_error
 from .history import annotation_snapshot, snapshot_changes, terms_by_facet
 

@@ -9,9 +9,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from cafex_portal.exceptions import ApplicationError, NotAllowedError
+from cafex_portal.roles import require_curator, require_editor
 
 from ..models import AnnotationComment, AnnotationRevision, Facet, MechanismAnnotation, Term
-from ..roles import require_curator, require_editor
 from ._common import field_error
 from .annotations import COMMENT_MAX, annotation_claim, terms_set
 from .history import annotation_snapshot, revision_record, terms_by_facet

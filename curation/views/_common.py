@@ -15,9 +15,10 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from articles.models import Citation, Review
+from cafex_portal import roles
 from cafex_portal.exceptions import ApplicationError, NotAllowedError
 
-from .. import roles, selectors
+from .. import access, selectors
 from ..forms import QueueFilterForm
 from ..models import AnnotationComment, Facet, MechanismAnnotation
 from ..templatetags.curation_tags import Highlighter
@@ -156,7 +157,7 @@ def comments_prefetch() -> Prefetch:
 def annotations_for(user, **lookups):
     visible = selectors.annotation_visible_to(user=user).filter(**lookups).order_by("created_at", "pk")
     annotations = selectors.annotation_prefetch(visible)
-    # Only curators read the threads (roles.can_read_comments); nobody else's page loads them.
+    # Only curators read the threads (access.can_read_comments); nobody else's page loads them.
     return annotations.prefetch_related(comments_prefetch()) if roles.is_curator(user) else annotations
 
 
@@ -167,7 +168,7 @@ def decorate(annotations, user) -> list[MechanismAnnotation]:
     for annotation in annotations:
         grouped = annotation.values_by_facet()
         annotation.facet_rows = [(labels[facet], terms) for facet, terms in grouped.items() if terms]
-        annotation.perms = roles.annotation_permissions(user, annotation)
+        annotation.perms = access.annotation_permissions(user, annotation)
     return annotations
 
 

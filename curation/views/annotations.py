@@ -8,9 +8,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
+from cafex_portal import roles
 from cafex_portal.exceptions import ApplicationError
 
-from .. import roles, selectors, services
+from .. import access, selectors, services
 from ..forms import TEXT_SUFFIX, AcceptForm, CommentForm, RejectForm
 from ..models import AnnotationRevision, Facet, MechanismAnnotation
 from ._common import (
@@ -37,7 +38,7 @@ def annotation_action(request, pk: int, action: str):
     if action not in ACTIONS:
         raise Http404("No such action.")
     annotation = get_object_or_404(MechanismAnnotation.objects.select_related("citation__review__article"), pk=pk)
-    if not roles.can_view(request.user, annotation):
+    if not access.can_view(request.user, annotation):
         raise Http404("No such annotation.")
     back = safe_next(request, workspace_url(annotation.citation, anchor=f"annotation-{pk}"))
     user = request.user
@@ -88,7 +89,7 @@ def annotation_history(request, pk: int):
     annotation = get_object_or_404(MechanismAnnotation.objects.select_related("citation__review__article"), pk=pk)
     if not request.user.is_authenticated:
         return to_login(request)
-    if not roles.can_read_history(request.user, annotation):
+    if not access.can_read_history(request.user, annotation):
         return forbidden(request, "Only the annotation's author and editors can read its history.")
     labels = field_labels()
     revisions = list(annotation.revisions.select_related("actor").order_by("-created_at", "-pk"))
@@ -108,7 +109,7 @@ def annotation_history(request, pk: int):
             "annotation": annotation,
             "citation": annotation.citation,
             "revisions": revisions,
-            "can_revert": roles.can_revert(request.user, annotation),
+            "can_revert": access.can_revert(request.user, annotation),
         },
     )
 

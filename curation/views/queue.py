@@ -10,9 +10,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
+from cafex_portal import roles
 from cafex_portal.exceptions import ApplicationError
 
-from .. import roles, selectors, services
+from .. import selectors, services
 from ._common import (
     PER_PAGE,
     curator_required,

@@ -8,9 +8,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from articles.models import Citation, Review
+from cafex_portal import roles
 from cafex_portal.exceptions import ApplicationError, ConflictError, NotAllowedError
 
-from .. import roles, services
+from .. import access, services
 from ..forms import TEXT_SUFFIX, AnnotationForm, ScreeningForm
 from ..models import Facet, MechanismAnnotation
 from ._common import (
@@ -131,7 +132,7 @@ def annotation_update(request, pk: int):
     review = citation.review
     citation = citation_or_404(review, citation.pk)
     nav = nav_query(request.GET)
-    if not roles.can_view(request.user, annotation):
+    if not access.can_view(request.user, annotation):
         raise Http404("No such annotation.")
     form = AnnotationForm(request.POST, annotation=annotation)
     conflict = None

@@ -4,6 +4,7 @@ import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
+from cafex_portal.roles import CURATOR_GROUP, EDITOR_GROUP
 from curation.models import (
     AnnotationTerm,
     Assignment,
@@ -13,7 +14,6 @@ from curation.models import (
     Term,
     term_search_text,
 )
-from curation.roles import CURATOR_GROUP, EDITOR_GROUP
 from curation.vocabulary_seed import seed_vocabulary
 from tests.articles.factories import ArticleFactory, CitationFactory, ReviewFactory
 

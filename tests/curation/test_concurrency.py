@@ -10,9 +10,9 @@ from django.core.management import call_command
 from django.db import connection, connections
 
 from cafex_portal.exceptions import ApplicationError, ConflictError
+from cafex_portal.roles import CURATOR_GROUP, EDITOR_GROUP
 from curation import services
 from curation.models import AnnotationRevision, MechanismAnnotation, ScreeningDecision, Term
-from curation.roles import CURATOR_GROUP, EDITOR_GROUP
 from curation.services import annotations as annotation_services
 from curation.services import workflow as workflow_services
 from curation.vocabulary_seed import seed_vocabulary
