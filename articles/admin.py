@@ -5,8 +5,7 @@ from cafex_portal.exceptions import NotAllowedError
 
 from . import selectors
 from .models import Article, ArticleChange, ArticleNotice, Citation, EditorAlert, Review, SyncRun
-from .services import editor_alert_acknowledge
-from .sync import review_sync_request
+from .services import editor_alert_acknowledge, review_sync_request
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

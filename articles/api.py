@@ -18,7 +18,7 @@ from .serializers import (
     ReviewSerializer,
     SyncRunSerializer,
 )
-from .sync import review_add, review_sync_request
+from .services import review_add, review_sync_request
 
 
 class ReviewViewSet(viewsets.ReadOnlyModelViewSet):

@@ -1,6 +1,9 @@
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils import timezone
 
 
 class Article(models.Model):
@@ -274,6 +277,9 @@ class SyncRun(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     heartbeat_at = models.DateTimeField(null=True, blank=True)
+    worker = models.CharField(
+        max_length=100, blank=True, default="", help_text="The process running the sync (see articles.locks)."
+    )
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -295,6 +301,16 @@ class SyncRun(models.Model):
     @property
     def is_active(self) -> bool:
         return self.state in self.ACTIVE_STATES
+
+    def is_stale(self) -> bool:
+        """A running run whose worker stopped beating for SYNC_STALE_SECONDS (it beats every few seconds), or a
+        queued one no worker took up within SYNC_QUEUED_STALE_SECONDS (its message was lost)."""
+        if self.state == self.State.RUNNING:
+            last_sign_of_life = self.heartbeat_at or self.started_at or self.created_at
+            return timezone.now() - last_sign_of_life > timedelta(seconds=settings.SYNC_STALE_SECONDS)
+        if self.state == self.State.QUEUED:
+            return timezone.now() - self.created_at > timedelta(seconds=settings.SYNC_QUEUED_STALE_SECONDS)
+        return False
 
     @property
     def percent(self) -> int:

@@ -11,9 +11,8 @@ from django.views.decorators.http import require_POST
 from cafex_portal.exceptions import ApplicationError, NotAllowedError
 from cafex_portal.roles import is_editor
 
-from . import selectors, sync
+from . import selectors, services
 from .models import Article, Citation, Review, SyncRun
-from .services import editor_alert_acknowledge
 from .services.reviews import MAX_PMID
 
 TABS = [
@@ -70,7 +69,7 @@ class ReviewAddForm(forms.Form):
     pmid = forms.IntegerField(label="PMID of the review", min_value=1, max_value=MAX_PMID)
 
 
-def review_add(request):
+def review_add_page(request):
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     if not is_editor(request.user):
@@ -78,7 +77,7 @@ def review_add(request):
     form = ReviewAddForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            review, _, created = sync.review_add(
+            review, _, created = services.review_add(
                 pmid=form.cleaned_data["pmid"], user=request.user, trigger=SyncRun.Trigger.PAGE
             )
         except ApplicationError as exc:
@@ -92,10 +91,10 @@ def review_add(request):
 
 
 @require_POST
-def review_sync(request, pmid: int):
+def review_sync_now(request, pmid: int):
     review = get_object_or_404(Review, article__pmid=pmid)
     try:
-        run = sync.review_sync_request(review=review, user=request.user, trigger=SyncRun.Trigger.PAGE)
+        run = services.review_sync_request(review=review, user=request.user, trigger=SyncRun.Trigger.PAGE)
     except NotAllowedError as exc:
         raise PermissionDenied(exc.message) from exc
     messages.info(request, f"Sync {run.get_state_display().lower()}.")
@@ -113,7 +112,7 @@ def alert_acknowledge(request, pmid: int):
     review = get_object_or_404(Review, article__pmid=pmid)
     ids = [int(i) for i in request.POST.getlist("alert") if i.isdigit()]
     try:
-        count = editor_alert_acknowledge(alert_ids=ids, user=request.user, review=review)
+        count = services.editor_alert_acknowledge(alert_ids=ids, user=request.user, review=review)
     except NotAllowedError as exc:
         raise PermissionDenied(exc.message) from exc
     messages.success(request, f"{count} alert{pluralize(count)} acknowledged.")

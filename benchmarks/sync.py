@@ -12,8 +12,7 @@ from django.conf import settings
 from django.db import connection
 
 from articles.models import Article, Citation, Review, SyncRun
-from articles.services import review_create
-from articles.sync import sync_run_execute, sync_run_start
+from articles.services import review_get_or_create, sync_run_execute, sync_run_start
 from fake_eutils.scenarios import network_store
 from fake_eutils.server import FakeEutils
 
@@ -53,7 +52,7 @@ def run(*, quick: bool = False) -> None:
         with FakeEutils(store=store, max_rps=MAX_RPS, latency_ms=LATENCY_MS) as fake:
             settings.NCBI_EUTILS_BASE_URL = fake.base_url
             time.sleep(1.2)  # let the limiter's window from the previous case expire
-            review = review_create(pmid=review_pmid)[0]
+            review = review_get_or_create(pmid=review_pmid)[0]
             run_ = sync_run_start(review=review, trigger=SyncRun.Trigger.COMMAND, enqueue=False)
             started = time.perf_counter()
             run_ = sync_run_execute(run=run_)

@@ -31,3 +31,17 @@ def require_redis() -> str:
             pytest.fail(message, pytrace=False)
         pytest.skip(message)
     return url
+
+
+def shared_database_url() -> str:
+    """The test database as a URL other processes can connect to (PostgreSQL only; skip or fail elsewhere)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        message = "needs PostgreSQL (DATABASE_URL=postgres://…) so that other processes share the test database"
+        if services_required():
+            pytest.fail(message, pytrace=False)
+        pytest.skip(message)
+    db = connection.settings_dict
+    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
+    return f"postgres://{db['USER']}{password}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"

@@ -64,7 +64,7 @@ def pmid_validate(value) -> int:
 
 
 @transaction.atomic
-def review_create(*, pmid: int, user=None) -> tuple[Review, bool]:
+def review_get_or_create(*, pmid: int, user=None) -> tuple[Review, bool]:
     """The review of `pmid`, created (with a placeholder article until the first sync) if the portal lacks it."""
     article, _ = Article.objects.get_or_create(pmid=pmid_validate(pmid))
     review, created = Review.objects.get_or_create(article=article, defaults={"added_by": user})

@@ -132,12 +132,10 @@ SYNC_SCHEDULE_HOURS = env.float("SYNC_SCHEDULE_HOURS", default=24)
 SYNC_STALE_SECONDS = env.int("SYNC_STALE_SECONDS", default=120)
 # A queued sync no worker took up in this long lost its message; replacing it costs at most one idle message.
 SYNC_QUEUED_STALE_SECONDS = env.int("SYNC_QUEUED_STALE_SECONDS", default=30 * 60)
-# The per-review lock outlives a silent worker by at most this long; a live run refreshes it with every step.
-SYNC_LOCK_SECONDS = env.int("SYNC_LOCK_SECONDS", default=600)
 
 CELERY_BEAT_SCHEDULE = {
     "refresh-every-review": {
-        "task": "articles.tasks.refresh_all_reviews",
+        "task": "articles.tasks.queue_scheduled_syncs",
         "schedule": SYNC_SCHEDULE_HOURS * 3600,
     },
     "close-stale-sync-runs": {

@@ -5,11 +5,11 @@ from .annotations import (
     annotation_get,
     annotation_history,
     annotation_list,
+    annotation_list_awaiting_review,
     annotation_prefetch,
     annotation_visible_to,
-    inbox,
 )
-from .queue import NOT_ANNOTATED, RELATION_RANK, assignment_list, curation_queue, my_queue, queue_counts
+from .queue import NOT_ANNOTATED, RELATION_RANK, assignment_list, citation_list_assigned, curation_queue, queue_counts
 from .vocabulary import (
     HIGHLIGHT_FACETS,
     HighlightIndex,
@@ -30,12 +30,12 @@ __all__ = [
     "annotation_get",
     "annotation_history",
     "annotation_list",
+    "annotation_list_awaiting_review",
     "annotation_prefetch",
     "annotation_visible_to",
     "assignment_list",
+    "citation_list_assigned",
     "curation_queue",
-    "inbox",
-    "my_queue",
     "queue_counts",
     "term_highlight_index",
     "term_highlights",

@@ -72,7 +72,7 @@ def annotation_comments(*, annotation: MechanismAnnotation) -> QuerySet[Annotati
     return annotation.comments.select_related("author").order_by("created_at", "pk")
 
 
-def inbox(*, user: Any) -> QuerySet[MechanismAnnotation]:
+def annotation_list_awaiting_review(*, user: Any) -> QuerySet[MechanismAnnotation]:
     """Submitted annotations waiting for this editor: everyone's but their own, oldest first."""
     if not roles.is_editor(user):
         return MechanismAnnotation.objects.none()

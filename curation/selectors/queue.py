@@ -157,7 +157,7 @@ def queue_counts(*, review: Review) -> dict[str, Any]:
     return counts
 
 
-def my_queue(*, user: Any) -> QuerySet[Citation]:
+def citation_list_assigned(*, user: Any) -> QuerySet[Citation]:
     """The citations assigned to the user across reviews, oldest assignment first, with the same counts as the
     queue plus `my_annotation_count` and `assigned_at`."""
     if not roles.is_authenticated(user):

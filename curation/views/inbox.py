@@ -24,7 +24,7 @@ from ._common import (
 @editor_required
 @require_GET
 def inbox(request):
-    annotations = selectors.inbox(user=request.user).prefetch_related(comments_prefetch())
+    annotations = selectors.annotation_list_awaiting_review(user=request.user).prefetch_related(comments_prefetch())
     page = Paginator(annotations, PER_PAGE).get_page(request.GET.get("page"))
     page.object_list = decorate(page.object_list, request.user)
     return render(request, "curation/inbox.html", {"page": page})

@@ -85,5 +85,5 @@ def assign(request, pmid: int):
 @curator_required
 @require_GET
 def my_queue(request):
-    page = Paginator(selectors.my_queue(user=request.user), PER_PAGE).get_page(request.GET.get("page"))
+    page = Paginator(selectors.citation_list_assigned(user=request.user), PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "curation/my_queue.html", {"page": page})

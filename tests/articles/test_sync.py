@@ -3,13 +3,12 @@
 from datetime import timedelta
 
 import pytest
-from django.core.cache import cache
 from django.core.management import call_command
 from django.utils import timezone
 
+from articles.locks import RunLock, SyncLocked
 from articles.models import Article, ArticleChange, Citation, EditorAlert, Review, SyncRun
-from articles.services import review_create
-from articles.sync import SyncLocked, sync_run_execute, sync_run_start
+from articles.services import review_get_or_create, sync_run_execute, sync_run_start, sync_runs_close_stale
 from fake_eutils.scenarios import demo_store, network_store
 
 pytestmark = pytest.mark.django_db
@@ -43,7 +42,7 @@ def network(fake_ncbi):
 
 @pytest.fixture
 def review(db):
-    return review_create(pmid=REVIEW)[0]
+    return review_get_or_create(pmid=REVIEW)[0]
 
 
 def test_first_sync_stores_the_whole_network(network, review, settings):
@@ -164,7 +163,7 @@ def test_a_429_storm_is_waited_out(network, review):
 
 
 def test_an_unknown_review_pmid_fails_with_its_reason(fake_ncbi, db):
-    review = review_create(pmid=12345)[0]
+    review = review_get_or_create(pmid=12345)[0]
     run = _sync(review)
     assert run.state == SyncRun.State.FAILED
     assert "PMID 12345" in run.message and "unknown or withdrawn" in run.message
@@ -179,9 +178,8 @@ def test_one_active_run_per_review(network, review):
 
 def test_a_dead_run_is_closed_and_the_next_one_finishes_the_job(network, review, settings):
     stuck = sync_run_start(review=review, trigger=SyncRun.Trigger.API, enqueue=False)
-    SyncRun.objects.filter(pk=stuck.pk).update(state=SyncRun.State.RUNNING)
-    # its worker died holding the review's lock
-    cache.set(f"cafex:sync-lock:review:{review.pk}", f"{stuck.pk}:dead", timeout=60)
+    # its worker died while running it
+    SyncRun.objects.filter(pk=stuck.pk).update(state=SyncRun.State.RUNNING, worker="dead", heartbeat_at=timezone.now())
     settings.SYNC_STALE_SECONDS = 0
     run = sync_run_start(review=review, trigger=SyncRun.Trigger.API, enqueue=False)
     assert run != stuck
@@ -192,26 +190,32 @@ def test_a_dead_run_is_closed_and_the_next_one_finishes_the_job(network, review,
 
 def test_a_run_held_by_a_live_worker_is_not_run_twice(network, review):
     run = sync_run_start(review=review, trigger=SyncRun.Trigger.API, enqueue=False)
-    cache.set(f"cafex:sync-lock:review:{review.pk}", f"{run.pk}:elsewhere", timeout=60)
-    try:
-        with pytest.raises(SyncLocked):
-            sync_run_execute(run=run)
-        run.refresh_from_db()
-        assert run.state == SyncRun.State.QUEUED
-        assert network.requests == []
-    finally:
-        cache.delete(f"cafex:sync-lock:review:{review.pk}")
+    assert RunLock(run).take()  # a live worker elsewhere has just taken it
+    with pytest.raises(SyncLocked):
+        sync_run_execute(run=run)
+    run.refresh_from_db()
+    assert run.state == SyncRun.State.QUEUED
+    assert network.requests == []
+
+
+def test_a_finished_run_delivered_again_is_returned_as_it_ended(network, review):
+    run = sync_run_execute(run=sync_run_start(review=review, trigger=SyncRun.Trigger.API, enqueue=False))
+    requests = len(network.requests)
+    again = sync_run_execute(run=run)
+    assert again.state == SyncRun.State.SUCCEEDED and len(network.requests) == requests
 
 
 def test_a_redelivered_run_whose_worker_died_is_taken_over_and_finished(network, review, settings):
     """The message of a killed worker comes back while the dead process's lock, naming this run, still stands."""
     run = sync_run_start(review=review, trigger=SyncRun.Trigger.API, enqueue=False)
     long_ago = timezone.now() - timedelta(minutes=10)
-    SyncRun.objects.filter(pk=run.pk).update(state=SyncRun.State.RUNNING, started_at=long_ago, heartbeat_at=long_ago)
-    cache.set(f"cafex:sync-lock:review:{review.pk}", f"{run.pk}:killed", timeout=600)
+    SyncRun.objects.filter(pk=run.pk).update(
+        state=SyncRun.State.RUNNING, started_at=long_ago, heartbeat_at=long_ago, worker="killed"
+    )
     settings.SYNC_STALE_SECONDS = 60
     assert sync_run_execute(run=run).state == SyncRun.State.SUCCEEDED
-    assert cache.get(f"cafex:sync-lock:review:{review.pk}") is None
+    run.refresh_from_db()
+    assert run.worker != "killed"
 
 
 def test_a_run_closed_from_elsewhere_stops_writing_and_keeps_that_outcome(network, review, settings):
@@ -260,14 +264,14 @@ def test_an_empty_answer_reports_every_asked_pmid(network, review):
 
 
 def test_the_scheduled_refresh_syncs_every_review(network, review, django_capture_on_commit_callbacks):
-    from articles.tasks import refresh_all_reviews
+    from articles.tasks import queue_scheduled_syncs
 
     with django_capture_on_commit_callbacks(execute=True):
-        assert refresh_all_reviews() == 1
+        assert queue_scheduled_syncs() == 1
     run = SyncRun.objects.get()
     assert run.trigger == SyncRun.Trigger.SCHEDULE and run.state == SyncRun.State.SUCCEEDED
     waiting = sync_run_start(review=review, trigger=SyncRun.Trigger.API, enqueue=False)
-    assert refresh_all_reviews() == 0, "a review whose sync is already queued keeps that one"
+    assert queue_scheduled_syncs() == 0, "a review whose sync is already queued keeps that one"
     assert SyncRun.objects.filter(state=SyncRun.State.QUEUED).get() == waiting
 
 
@@ -327,7 +331,7 @@ def test_a_run_the_broker_cannot_take_fails_at_once_and_the_next_request_queues_
     def broker_down(*args, **kwargs):
         raise ConnectionError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
 
-    monkeypatch.setattr(tasks.sync_review, "delay", broker_down)
+    monkeypatch.setattr(tasks.run_sync, "delay", broker_down)
     with django_capture_on_commit_callbacks(execute=True):
         run = sync_run_start(review=review, trigger=SyncRun.Trigger.PAGE)
     run.refresh_from_db()
@@ -340,10 +344,8 @@ def test_a_run_the_broker_cannot_take_fails_at_once_and_the_next_request_queues_
 
 
 def test_a_process_whose_lock_was_taken_over_stops_writing(network, review, settings):
-    from articles.sync import ReviewLock, RunSuperseded
-
     run = sync_run_start(review=review, trigger=SyncRun.Trigger.API, enqueue=False)
-    slow = ReviewLock(run)
+    slow = RunLock(run)
     assert slow.take()
     long_ago = timezone.now() - timedelta(minutes=5)
     SyncRun.objects.filter(pk=run.pk).update(state=SyncRun.State.RUNNING, started_at=long_ago, heartbeat_at=long_ago)
@@ -351,17 +353,15 @@ def test_a_process_whose_lock_was_taken_over_stops_writing(network, review, sett
 
     assert sync_run_execute(run=run).state == SyncRun.State.SUCCEEDED  # the same message, delivered again
 
-    with pytest.raises(RunSuperseded):
-        slow.refresh()  # the slow process wakes up: its next beat stops it
+    # the slow process wakes up: its next write matches nothing, so it stops
+    assert slow.mine().update(heartbeat_at=timezone.now()) == 0
 
 
 def test_stale_runs_are_closed_by_the_sweep(network, review, settings):
-    from articles.sync import sync_runs_close_stale
-
     dead = sync_run_start(review=review, trigger=SyncRun.Trigger.API, enqueue=False)
     long_ago = timezone.now() - timedelta(minutes=10)
     SyncRun.objects.filter(pk=dead.pk).update(state=SyncRun.State.RUNNING, heartbeat_at=long_ago)
-    other = review_create(pmid=REVIEW + 777)[0]
+    other = review_get_or_create(pmid=REVIEW + 777)[0]
     fresh = sync_run_start(review=other, trigger=SyncRun.Trigger.API, enqueue=False)
     settings.SYNC_STALE_SECONDS = 60
 

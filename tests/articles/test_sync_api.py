@@ -6,7 +6,7 @@ from django.core.management import call_command
 from rest_framework.authtoken.models import Token
 
 from articles.models import Article, Review, SyncRun
-from articles.sync import sync_run_execute, sync_run_start
+from articles.services import sync_run_execute, sync_run_start
 from fake_eutils.scenarios import network_store
 
 pytestmark = pytest.mark.django_db

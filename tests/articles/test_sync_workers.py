@@ -12,15 +12,13 @@ from pathlib import Path
 import pytest
 from celery import Celery
 from django.conf import settings as django_settings
-from django.db import connection
 
 from articles.models import Article, Citation, SyncRun
-from articles.services import review_create
-from articles.sync import sync_run_start
+from articles.services import review_get_or_create, sync_run_start
 from fake_eutils.scenarios import network_store
 from fake_eutils.server import FakeEutils
 from fake_eutils.store import Store
-from tests.services import require_redis, services_required
+from tests.services import require_redis, shared_database_url
 
 # serialized_rollback puts back what the migrations seeded (groups, vocabulary) once the workers' data is flushed.
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -31,14 +29,7 @@ ROOT = Path(__file__).resolve().parents[2]
 @pytest.fixture
 def shared_database():
     """Workers are other processes: they need a database server they can reach, with the test data committed."""
-    if connection.vendor != "postgresql":
-        message = "needs PostgreSQL (DATABASE_URL=postgres://…) so that worker processes share the test database"
-        if services_required():
-            pytest.fail(message, pytrace=False)
-        pytest.skip(message)
-    db = connection.settings_dict
-    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
-    return f"postgres://{db['USER']}{password}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+    return shared_database_url()
 
 
 @pytest.fixture
@@ -100,14 +91,14 @@ def test_workers_share_one_rate_limit(shared_database, broker, tmp_path):
     for number in range(3):
         pmid = 91_000_000 + number * 1000
         network_store(pmid, references=12, unresolved=1, cited_by=6, similar=6, store=store)
-        reviews.append(review_create(pmid=pmid)[0])
+        reviews.append(review_get_or_create(pmid=pmid)[0])
     with FakeEutils(store=store, max_rps=3, latency_ms=20) as fake:
         common = dict(database_url=shared_database, redis_url=redis_url, queue=queue, base_url=fake.base_url,
                       tmp_path=tmp_path, NCBI_BATCH_SIZE=4)  # fmt: skip
         with celery_worker(name="w1", **common), celery_worker(name="w2", **common):
             runs = [sync_run_start(review=review, trigger="api", enqueue=False) for review in reviews]
             for run in runs:
-                app.send_task("articles.tasks.sync_review", args=[run.pk], queue=queue)
+                app.send_task("articles.tasks.run_sync", args=[run.pk], queue=queue)
             wait_for(
                 lambda: not SyncRun.objects.filter(state__in=SyncRun.ACTIVE_STATES).exists(),
                 timeout=90,
@@ -130,13 +121,13 @@ def test_a_worker_killed_mid_sync_leaves_the_data_consistent_and_the_next_run_fi
     redis_url, queue, app = broker
     pmid = 92_000_000
     store = network_store(pmid, references=30, unresolved=2, cited_by=6, similar=6)
-    review = review_create(pmid=pmid)[0]
+    review = review_get_or_create(pmid=pmid)[0]
     with FakeEutils(store=store, max_rps=None, latency_ms=250) as fake:
         common = dict(database_url=shared_database, redis_url=redis_url, queue=queue, base_url=fake.base_url,
                       tmp_path=tmp_path, NCBI_BATCH_SIZE=2, NCBI_MAX_RPS=50)  # fmt: skip
         with celery_worker(name="doomed", **common) as worker:
             run = sync_run_start(review=review, trigger="api", enqueue=False)
-            app.send_task("articles.tasks.sync_review", args=[run.pk], queue=queue)
+            app.send_task("articles.tasks.run_sync", args=[run.pk], queue=queue)
             wait_for(lambda: SyncRun.objects.get(pk=run.pk).done >= 6, timeout=60, what="the sync to be under way")
             os.killpg(worker.pid, signal.SIGKILL)
             worker.wait()
@@ -153,7 +144,7 @@ def test_a_worker_killed_mid_sync_leaves_the_data_consistent_and_the_next_run_fi
         run.refresh_from_db()
         assert run.state == SyncRun.State.FAILED and "stopped reporting" in run.message
         with celery_worker(name="rescuer", **common):
-            app.send_task("articles.tasks.sync_review", args=[retry.pk], queue=queue)
+            app.send_task("articles.tasks.run_sync", args=[retry.pk], queue=queue)
             wait_for(lambda: not SyncRun.objects.get(pk=retry.pk).is_active, timeout=60, what="the second run")
         retry.refresh_from_db()
         assert retry.state == SyncRun.State.SUCCEEDED, retry.message

@@ -79,9 +79,9 @@ def test_inbox_lists_others_submissions_oldest_first():
     later = MechanismAnnotationFactory(state="submitted", submitted_at="2024-03-01T00:00Z")
     earlier = MechanismAnnotationFactory(state="submitted", submitted_at="2024-02-01T00:00Z")
     MechanismAnnotationFactory()
-    assert [a.pk for a in selectors.inbox(user=reviewer)] == [earlier.pk, later.pk]
-    assert mine.pk in [a.pk for a in selectors.inbox(user=editor())]
-    assert list(selectors.inbox(user=curator())) == []
+    assert [a.pk for a in selectors.annotation_list_awaiting_review(user=reviewer)] == [earlier.pk, later.pk]
+    assert mine.pk in [a.pk for a in selectors.annotation_list_awaiting_review(user=editor())]
+    assert list(selectors.annotation_list_awaiting_review(user=curator())) == []
 
 
 def _review_with_citations():
@@ -165,7 +165,7 @@ def test_my_queue_and_assignee_filter():
     services.assignment_create(citations=[cited, refs[1]], curator=me, user=boss)
     services.assignment_create(citations=[refs[1]], curator=other, user=boss)
     MechanismAnnotationFactory(citation=cited, author=me)
-    queue = list(selectors.my_queue(user=me))
+    queue = list(selectors.citation_list_assigned(user=me))
     assert [c.pk for c in queue] == [cited.pk, refs[1].pk]
     assert [c.my_annotation_count for c in queue] == [1, 0]
     assert [c.pk for c in selectors.curation_queue(review=review, assignee=other)] == [refs[1].pk]
@@ -174,7 +174,7 @@ def test_my_queue_and_assignee_filter():
         refs[2].pk,
         similar.pk,
     ]
-    assert list(selectors.my_queue(user=AnonymousUser())) == []
+    assert list(selectors.citation_list_assigned(user=AnonymousUser())) == []
 
 
 def test_term_search_prefix_first_synonyms_and_statuses():

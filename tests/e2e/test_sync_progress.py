@@ -4,8 +4,7 @@ import pytest
 from django.contrib.auth.models import Group, User
 
 from articles.models import SyncRun
-from articles.services import review_create
-from articles.sync import sync_run_execute, sync_run_start
+from articles.services import review_get_or_create, sync_run_execute, sync_run_start
 from fake_eutils.scenarios import network_store
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -18,7 +17,7 @@ def test_the_progress_panel_follows_a_run_to_its_end(new_page, log_in, screensho
     fake_ncbi.store.add_synthetic(REVIEW + 2, title="Referenced study 2.", retracted=True, retraction_pmid=REVIEW + 99)
     editor = User.objects.create_user("edna", password="pw-for-tests-only")
     editor.groups.add(Group.objects.get_or_create(name="editor")[0])
-    review = review_create(pmid=REVIEW)[0]
+    review = review_get_or_create(pmid=REVIEW)[0]
     run = sync_run_start(review=review, trigger=SyncRun.Trigger.PAGE, user=editor, enqueue=False)
 
     page = new_page()

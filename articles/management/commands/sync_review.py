@@ -3,9 +3,9 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
+from articles.locks import SyncLocked
 from articles.models import SyncRun
-from articles.services import review_create
-from articles.sync import SyncLocked, sync_run_execute, sync_run_start
+from articles.services import review_get_or_create, sync_run_execute, sync_run_start
 from cafex_portal.exceptions import ApplicationError
 
 
@@ -21,7 +21,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, pmid: str, queue: bool, no_progress: bool, **options):
         try:
-            review, created = review_create(pmid=pmid)
+            review, created = review_get_or_create(pmid=pmid)
         except ApplicationError as exc:
             raise CommandError(exc.message) from exc
         if created:
