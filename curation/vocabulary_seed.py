@@ -1,4 +1,4 @@
-"""The starting vocabulary (DOMAIN.md), loaded by a data migration; editors extend it from the papers.
+"""The starting vocabulary (described in docs/curation.md), loaded by a data migration; editors extend it from the papers.
 
 Each entry is (label, synonyms, identifier). Identifiers are given only where the public record was checked:
 HGNC for genes, miRBase mature accessions, Cell Ontology, Disease Ontology and ChEBI.

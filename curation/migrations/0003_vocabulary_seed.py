@@ -1,4 +1,4 @@
-"""The starting vocabulary from DOMAIN.md. Safe on a database that already holds some of the terms."""
+"""The starting vocabulary (docs/curation.md). Safe on a database that already holds some of the terms."""
 
 from django.db import migrations
 

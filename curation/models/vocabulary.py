@@ -8,7 +8,7 @@ from django.db.models.functions import Lower
 
 
 class Facet(models.TextChoices):
-    """One column of a mechanism: what an annotation records about a cited paper (see DOMAIN.md)."""
+    """One column of a mechanism: what an annotation records about a cited paper (see docs/curation.md)."""
 
     CARGO_TYPE = "cargo_type", "Cargo type"
     CARGO = "cargo", "Cargo"

@@ -111,7 +111,7 @@ def ensure_seed() -> None:
 
 
 def complete_values(**overrides) -> dict[str, list[int]]:
-    """Term ids for a mechanism that can be submitted: the DOMAIN.md worked example (miR-522, gastric cancer)."""
+    """Term ids for a mechanism that can be submitted: the worked example of docs/curation.md (miR-522, gastric cancer)."""
     ensure_seed()
 
     def ids(facet: str, *labels: str) -> list[int]:
