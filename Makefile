@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE ?= cafex_portal.settings.local
 
-.PHONY: help install run migrate test lint format bench worker beat demo-offline fake-ncbi check-deploy clean
+.PHONY: help install run migrate test screenshots lint format bench worker beat demo-offline fake-ncbi check-deploy clean
 
 help:
 	@echo "make run      set up, load the bundled review, serve http://$(HOST):$(PORT)"
@@ -15,6 +15,7 @@ help:
 	@echo "make worker   a Celery worker (needs REDIS_URL)"
 	@echo "make bench    benchmarks that print numbers"
 	@echo "make lint     ruff and the migrations check"
+	@echo "make screenshots  run the browser tests and save docs/screenshots/ (needs Chromium)"
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +38,10 @@ run: migrate
 
 test: install
 	DJANGO_SETTINGS_MODULE=cafex_portal.settings.test $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Only this target rewrites the tracked images; an ordinary test run saves its screenshots to a temporary folder.
+screenshots: install
+	CAFEX_SCREENSHOTS=1 DJANGO_SETTINGS_MODULE=cafex_portal.settings.test $(BIN)/python -m pytest -m e2e $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .

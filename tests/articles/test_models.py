@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 
 def test_pmid_is_unique_when_present_and_many_articles_may_lack_one():
     ArticleFactory(pmid=1)
-    assert violates_constraint(lambda: ArticleFactory(pmid=1))
+    assert violates_constraint("articles_article_pmid_key", lambda: ArticleFactory(pmid=1))
     ArticleFactory(pmid=None)
     ArticleFactory(pmid=None)
     assert Article.objects.filter(pmid__isnull=True).count() == 2
@@ -20,15 +20,15 @@ def test_pmid_is_unique_when_present_and_many_articles_may_lack_one():
 
 def test_doi_is_unique_ignoring_case_and_many_articles_may_lack_one():
     ArticleFactory(doi="10.1186/S12943-021-01463-Y")
-    assert violates_constraint(lambda: ArticleFactory(doi="10.1186/s12943-021-01463-y"))
+    assert violates_constraint("article_doi_unique_ci", lambda: ArticleFactory(doi="10.1186/s12943-021-01463-y"))
     ArticleFactory(doi="")
     ArticleFactory(doi="")
     assert Article.objects.filter(doi="").count() == 2
 
 
 def test_month_and_day_ranges_are_checked():
-    assert violates_constraint(lambda: ArticleFactory(pub_month=13))
-    assert violates_constraint(lambda: ArticleFactory(pub_day=0))
+    assert violates_constraint("article_pub_month_range", lambda: ArticleFactory(pub_month=13))
+    assert violates_constraint("article_pub_day_range", lambda: ArticleFactory(pub_day=0))
 
 
 def test_an_article_is_stored_once_across_reviews_and_relations():
@@ -40,23 +40,34 @@ def test_an_article_is_stored_once_across_reviews_and_relations():
     CitationFactory(review=second, article=shared, relation=Citation.Relation.REFERENCE, position=2)
     assert shared.citations.count() == 4
     assert violates_constraint(
-        lambda: CitationFactory(review=first, article=shared, relation=Citation.Relation.CITED_BY)
+        "citation_unique_article_per_relation",
+        lambda: CitationFactory(review=first, article=shared, relation=Citation.Relation.CITED_BY),
     )
 
 
 def test_reference_positions_are_unique_within_a_review_and_required():
     review = ReviewFactory()
     CitationFactory(review=review, relation=Citation.Relation.REFERENCE, position=1)
-    assert violates_constraint(lambda: CitationFactory(review=review, relation=Citation.Relation.REFERENCE, position=1))
     assert violates_constraint(
-        lambda: CitationFactory(review=review, relation=Citation.Relation.REFERENCE, position=None)
+        "citation_unique_reference_position",
+        lambda: CitationFactory(review=review, relation=Citation.Relation.REFERENCE, position=1),
+    )
+    assert violates_constraint(
+        "citation_position_iff_reference",
+        lambda: CitationFactory(review=review, relation=Citation.Relation.REFERENCE, position=None),
     )
 
 
 def test_only_references_have_positions_and_only_references_may_be_unresolved():
     review = ReviewFactory()
-    assert violates_constraint(lambda: CitationFactory(review=review, relation=Citation.Relation.CITED_BY, position=3))
-    assert violates_constraint(lambda: CitationFactory(review=review, relation=Citation.Relation.SIMILAR, article=None))
+    assert violates_constraint(
+        "citation_position_iff_reference",
+        lambda: CitationFactory(review=review, relation=Citation.Relation.CITED_BY, position=3),
+    )
+    assert violates_constraint(
+        "citation_unresolved_only_reference",
+        lambda: CitationFactory(review=review, relation=Citation.Relation.SIMILAR, article=None),
+    )
     unresolved = CitationFactory(
         review=review, relation=Citation.Relation.REFERENCE, position=2, article=None, citation_text="Doe J. 1999."
     )
@@ -72,12 +83,14 @@ def test_several_unresolved_references_coexist():
 
 def test_relation_and_notice_kind_are_checked_by_the_database():
     review = ReviewFactory()
-    assert violates_constraint(lambda: CitationFactory(review=review, relation="cites"))
+    assert violates_constraint("citation_relation_valid", lambda: CitationFactory(review=review, relation="cites"))
     article = ArticleFactory()
-    assert violates_constraint(lambda: ArticleNotice.objects.create(article=article, kind="gossip"))
+    assert violates_constraint(
+        "notice_kind_valid", lambda: ArticleNotice.objects.create(article=article, kind="gossip")
+    )
     ArticleNotice.objects.create(article=article, kind=ArticleNotice.Kind.RETRACTION_IN, notice_pmid=5)
     assert violates_constraint(
-        lambda: ArticleNotice.objects.create(article=article, kind="retraction_in", notice_pmid=5)
+        "notice_unique", lambda: ArticleNotice.objects.create(article=article, kind="retraction_in", notice_pmid=5)
     )
 
 

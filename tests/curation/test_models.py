@@ -47,44 +47,52 @@ def test_every_seed_identifier_is_one_we_recognise():
 
 def test_term_labels_are_unique_per_facet_case_insensitively_among_unmerged_terms():
     TermFactory(facet="cargo", label="miR-X")
-    assert violates_constraint(lambda: TermFactory(facet="cargo", label="MIR-x"))
-    assert not violates_constraint(lambda: TermFactory(facet="target", label="miR-X"))
+    assert violates_constraint("term_unique_label_per_facet", lambda: TermFactory(facet="cargo", label="MIR-x"))
+    assert not violates_constraint("term_unique_label_per_facet", lambda: TermFactory(facet="target", label="miR-X"))
     target = TermFactory(facet="cargo", label="miR-Y")
     assert not violates_constraint(
-        lambda: TermFactory(facet="cargo", label="miR-X", status="merged", merged_into=target)
+        "term_unique_label_per_facet",
+        lambda: TermFactory(facet="cargo", label="miR-X", status="merged", merged_into=target),
     )
 
 
 def test_term_checks():
-    assert violates_constraint(lambda: TermFactory(status="merged"))  # merged needs merged_into
-    assert violates_constraint(lambda: TermFactory(facet="drug", allows_drug=True))
-    assert violates_constraint(lambda: TermFactory(facet="colour"))
+    # merged needs merged_into
+    assert violates_constraint("term_merged_into_iff_merged", lambda: TermFactory(status="merged"))
+    assert violates_constraint("term_allows_drug_only_effect", lambda: TermFactory(facet="drug", allows_drug=True))
+    assert violates_constraint("term_facet_valid", lambda: TermFactory(facet="colour"))
 
 
 def test_out_of_scope_needs_a_reason_in_the_database_too():
     assert violates_constraint(
-        lambda: ScreeningDecision.objects.create(citation=CitationFactory(), decision="out_of_scope")
+        "screening_reason_iff_out_of_scope",
+        lambda: ScreeningDecision.objects.create(citation=CitationFactory(), decision="out_of_scope"),
     )
     assert violates_constraint(
-        lambda: ScreeningDecision.objects.create(citation=CitationFactory(), decision="in_scope", reason="not_caf")
+        "screening_reason_iff_out_of_scope",
+        lambda: ScreeningDecision.objects.create(citation=CitationFactory(), decision="in_scope", reason="not_caf"),
     )
     assert not violates_constraint(
+        "screening_reason_iff_out_of_scope",
         lambda: ScreeningDecision.objects.create(
             citation=CitationFactory(), decision="out_of_scope", reason="duplicate"
-        )
+        ),
     )
 
 
 def test_annotation_checks():
-    assert violates_constraint(lambda: MechanismAnnotationFactory(state="published"))
-    assert violates_constraint(lambda: MechanismAnnotationFactory(state="submitted"))  # no submitted_at
+    assert violates_constraint("annotation_state_valid", lambda: MechanismAnnotationFactory(state="published"))
+    assert violates_constraint(  # no submitted_at
+        "annotation_submitted_at_when_submitted", lambda: MechanismAnnotationFactory(state="submitted")
+    )
     assert violates_constraint(
+        "annotation_rejection_has_comment",
         lambda: MechanismAnnotationFactory(
             state="rejected", submitted_at="2024-01-01T00:00Z", reviewed_at="2024-01-02T00:00Z"
-        )
+        ),
     )  # a rejection without a comment
-    assert violates_constraint(lambda: MechanismAnnotationFactory(confidence="certain"))
-    assert violates_constraint(lambda: MechanismAnnotationFactory(version=0))
+    assert violates_constraint("annotation_confidence_valid", lambda: MechanismAnnotationFactory(confidence="certain"))
+    assert violates_constraint("annotation_version_positive", lambda: MechanismAnnotationFactory(version=0))
 
 
 def test_client_tokens_are_unique():
@@ -92,7 +100,9 @@ def test_client_tokens_are_unique():
 
     token = uuid.uuid4()
     MechanismAnnotationFactory(client_token=token)
-    assert violates_constraint(lambda: MechanismAnnotationFactory(client_token=token))
+    assert violates_constraint(
+        "curation_mechanismannotation_client_token_key", lambda: MechanismAnnotationFactory(client_token=token)
+    )
     assert MechanismAnnotation.objects.count() == 1
 
 

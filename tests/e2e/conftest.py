@@ -57,12 +57,17 @@ def new_page(browser, live_server):
 
 
 @pytest.fixture
-def screenshot() -> Iterator:
-    """Saves a screenshot of the viewport as docs/screenshots/<name>.png."""
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+def screenshot(tmp_path) -> Iterator:
+    """Saves a screenshot of the viewport as <name>.png.
+
+    Into docs/screenshots/ only with CAFEX_SCREENSHOTS=1 (`make screenshots`); otherwise into the test's
+    temporary directory, so that an ordinary run takes the same steps but never rewrites the tracked images.
+    """
+    folder = SCREENSHOTS if os.environ.get("CAFEX_SCREENSHOTS") == "1" else tmp_path / "screenshots"
+    folder.mkdir(parents=True, exist_ok=True)
 
     def save(page, name: str) -> Path:
-        path = SCREENSHOTS / f"{name}.png"
+        path = folder / f"{name}.png"
         page.screenshot(path=str(path))
         return path
 
