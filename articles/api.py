@@ -2,12 +2,13 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from . import selectors
-from .filters import ArticleFilter, CitationFilter
-from .models import Citation, Review, SyncRun
+from .filters import ArticleFilter, CitationFilter, SyncRunFilter
+from .models import Citation, SyncRun
 from .serializers import (
     ArticleDetailSerializer,
     ArticleSerializer,
@@ -69,8 +70,10 @@ class ReviewCitationList(generics.ListAPIView):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # the schema generator has no pmid
             return Citation.objects.none()
-        review = get_object_or_404(Review.objects.select_related("article"), article__pmid=self.kwargs["pmid"])
-        return selectors.citation_list(review=review, relation=self.request.query_params.get("relation"))
+        review = selectors.review_by_pmid(pmid=self.kwargs["pmid"])
+        if review is None:
+            raise NotFound("No review with this PMID.")
+        return selectors.citation_list(review=review)
 
 
 class ArticleViewSet(viewsets.ReadOnlyModelViewSet):
@@ -91,15 +94,14 @@ class ArticleViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 class SyncRunViewSet(viewsets.ReadOnlyModelViewSet):
-    """Sync runs, newest first: state, progress, counts, requests made, errors. `?review=<pmid>` filters.
+    """Sync runs, newest first: state, progress, counts, requests made, errors.
 
     For signed-in users only: errors name failed requests and who started what.
     """
 
     serializer_class = SyncRunSerializer
     permission_classes = [IsAuthenticated]
+    filterset_class = SyncRunFilter
 
     def get_queryset(self):
-        runs = SyncRun.objects.select_related("review__article", "started_by").order_by("-created_at", "-pk")
-        review = self.request.query_params.get("review")
-        return runs.filter(review__article__pmid=review) if review and review.isdigit() else runs
+        return selectors.sync_run_list()

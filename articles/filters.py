@@ -1,6 +1,8 @@
 import django_filters
+from django.db.models import QuerySet
 
-from .models import Article, Citation
+from .models import Article, Citation, SyncRun
+from .selectors import citations_of_relation
 
 
 class ArticleFilter(django_filters.FilterSet):
@@ -16,9 +18,23 @@ class ArticleFilter(django_filters.FilterSet):
 
 
 class CitationFilter(django_filters.FilterSet):
-    relation = django_filters.ChoiceFilter(choices=Citation.Relation.choices)
+    relation = django_filters.ChoiceFilter(
+        choices=Citation.Relation.choices, method="of_relation", label="Relation, listed in its own order"
+    )
     resolved = django_filters.BooleanFilter(field_name="article", lookup_expr="isnull", exclude=True)
 
     class Meta:
         model = Citation
         fields = ["relation", "resolved"]
+
+    def of_relation(self, queryset: QuerySet[Citation], name: str, value: str) -> QuerySet[Citation]:
+        return citations_of_relation(queryset, value)
+
+
+class SyncRunFilter(django_filters.FilterSet):
+    review = django_filters.NumberFilter(field_name="review__article__pmid", label="Review PMID")
+    state = django_filters.MultipleChoiceFilter(choices=SyncRun.State.choices)
+
+    class Meta:
+        model = SyncRun
+        fields = ["review", "state"]

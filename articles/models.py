@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.html import strip_tags
 
 
 class Article(models.Model):
@@ -70,8 +71,6 @@ class Article(models.Model):
 
     @property
     def plain_title(self) -> str:
-        from django.utils.html import strip_tags
-
         return strip_tags(self.title)
 
     @property

@@ -23,23 +23,52 @@ def review_list() -> QuerySet[Review]:
 
 
 def review_get(*, pmid: int) -> Review | None:
+    """The review with its counts per relation, for its page and the API."""
     return review_list().filter(article__pmid=pmid).first()
+
+
+def review_by_pmid(*, pmid: int) -> Review | None:
+    """The review alone (with its article), for checks and writes that need no counts."""
+    return Review.objects.select_related("article").filter(article__pmid=pmid).first()
 
 
 def citation_list(*, review: Review, relation: str | None = None) -> QuerySet[Citation]:
     """Citations of a review: references in the review's order, citing papers newest first, similar by score."""
     citations = Citation.objects.filter(review=review).select_related("article")
-    if relation:
-        citations = citations.filter(relation=relation)
+    return citations_of_relation(citations, relation) if relation else citations.order_by("relation", "position", "pk")
+
+
+def citations_of_relation(citations: QuerySet[Citation], relation: str) -> QuerySet[Citation]:
+    """The citations of one relation, in that relation's own order."""
+    citations = citations.filter(relation=relation)
     if relation == Citation.Relation.CITED_BY:
         return citations.order_by("-article__pub_year", "-article__pmid")
     if relation == Citation.Relation.SIMILAR:
         return citations.order_by("-score", "-article__pub_year", "article__pmid")
-    return citations.order_by("relation", "position", "pk")
+    return citations.order_by("position", "pk")
 
 
 def article_list() -> QuerySet[Article]:
     return Article.objects.all()
+
+
+def article_get(*, pk: int) -> Article | None:
+    """One article with its notices, for its page."""
+    return Article.objects.prefetch_related("notices").filter(pk=pk).first()
+
+
+def article_citing_reviews(*, article: Article) -> QuerySet[Citation]:
+    """Where the article stands in the portal's reviews: each review and relation it belongs to."""
+    return article.citations.select_related("review__article").order_by("review", "relation")
+
+
+def sync_run_list() -> QuerySet[SyncRun]:
+    """Sync runs, newest first, with what their summaries show."""
+    return SyncRun.objects.select_related("review__article", "started_by").order_by("-created_at", "-pk")
+
+
+def sync_run_get(*, pk: int) -> SyncRun | None:
+    return sync_run_list().filter(pk=pk).first()
 
 
 def sync_run_latest(*, review: Review) -> SyncRun | None:

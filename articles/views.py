@@ -1,10 +1,9 @@
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import BadRequest, PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.template.defaultfilters import pluralize
 from django.views.decorators.http import require_POST
 
@@ -12,8 +11,8 @@ from cafex_portal.exceptions import ApplicationError, NotAllowedError
 from cafex_portal.roles import is_editor
 
 from . import selectors, services
-from .models import Article, Citation, Review, SyncRun
-from .services.reviews import MAX_PMID
+from .forms import AlertAcknowledgeForm, ReviewAddForm
+from .models import Citation, SyncRun
 
 TABS = [
     (Citation.Relation.REFERENCE, "References"),
@@ -23,14 +22,19 @@ TABS = [
 CITATIONS_PER_PAGE = 100
 
 
+def found(thing, message: str):
+    """`thing`, or a 404 saying what was not found."""
+    if thing is None:
+        raise Http404(message)
+    return thing
+
+
 def home(request):
     return render(request, "articles/home.html", {"reviews": selectors.review_list()})
 
 
 def review_detail(request, pmid: int):
-    review = selectors.review_get(pmid=pmid)
-    if review is None:
-        raise Http404("No review with this PMID.")
+    review = found(selectors.review_get(pmid=pmid), "No review with this PMID.")
     relation = request.GET.get("tab", Citation.Relation.REFERENCE)
     if relation not in Citation.Relation.values:
         relation = Citation.Relation.REFERENCE
@@ -60,13 +64,9 @@ def review_detail(request, pmid: int):
 
 
 def article_detail(request, pk: int):
-    article = get_object_or_404(Article.objects.prefetch_related("notices"), pk=pk)
-    citations = article.citations.select_related("review__article").order_by("review", "relation")
+    article = found(selectors.article_get(pk=pk), "No article with this id.")
+    citations = selectors.article_citing_reviews(article=article)
     return render(request, "articles/article_detail.html", {"article": article, "citations": citations})
-
-
-class ReviewAddForm(forms.Form):
-    pmid = forms.IntegerField(label="PMID of the review", min_value=1, max_value=MAX_PMID)
 
 
 def review_add_page(request):
@@ -92,7 +92,7 @@ def review_add_page(request):
 
 @require_POST
 def review_sync_now(request, pmid: int):
-    review = get_object_or_404(Review, article__pmid=pmid)
+    review = found(selectors.review_by_pmid(pmid=pmid), "No review with this PMID.")
     try:
         run = services.review_sync_request(review=review, user=request.user, trigger=SyncRun.Trigger.PAGE)
     except NotAllowedError as exc:
@@ -103,16 +103,20 @@ def review_sync_now(request, pmid: int):
 
 def sync_run_status(request, pk: int):
     """The progress panel of one run; htmx polls it while the run is active."""
-    run = get_object_or_404(SyncRun.objects.select_related("review__article", "started_by"), pk=pk)
+    run = found(selectors.sync_run_get(pk=pk), "No sync run with this id.")
     return render(request, "articles/_sync_status.html", {"run": run, "is_editor": is_editor(request.user)})
 
 
 @require_POST
 def alert_acknowledge(request, pmid: int):
-    review = get_object_or_404(Review, article__pmid=pmid)
-    ids = [int(i) for i in request.POST.getlist("alert") if i.isdigit()]
+    review = found(selectors.review_by_pmid(pmid=pmid), "No review with this PMID.")
+    form = AlertAcknowledgeForm(request.POST)
+    if not form.is_valid():
+        raise BadRequest("Pick the alerts to acknowledge from the list.")
     try:
-        count = services.editor_alert_acknowledge(alert_ids=ids, user=request.user, review=review)
+        count = services.editor_alert_acknowledge(
+            alert_ids=form.cleaned_data["alert"], user=request.user, review=review
+        )
     except NotAllowedError as exc:
         raise PermissionDenied(exc.message) from exc
     messages.success(request, f"{count} alert{pluralize(count)} acknowledged.")

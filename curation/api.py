@@ -44,11 +44,9 @@ from .serializers import (
 
 
 def validated(serializer_class: type, data: Any) -> dict:
-    """Input checked by a serializer; failures take the same shape as the services' (`detail` + `errors`)."""
+    """Input checked by a serializer; a failure is a 400 in the API's one error shape (cafex_portal.exceptions)."""
     serializer = serializer_class(data=data)
-    if not serializer.is_valid():
-        fields = ", ".join(serializer.errors)
-        raise ApplicationError(f"Check these fields: {fields}.", extra={"errors": serializer.errors})
+    serializer.is_valid(raise_exception=True)
     return serializer.validated_data
 
 

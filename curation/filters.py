@@ -1,4 +1,4 @@
-"""Query filters for the curation API (and the selectors that take the same parameters)."""
+"""Query filters for the curation API: each parses its query parameters, so a bad value is a 400 naming it."""
 
 import django_filters
 from django.db.models import Exists, OuterRef, QuerySet
@@ -6,6 +6,7 @@ from django.db.models import Exists, OuterRef, QuerySet
 from articles.models import Citation
 
 from .models import AnnotationTerm, Assignment, Facet, MechanismAnnotation, Term
+from .selectors import term_ids_matching, term_search_order
 
 
 class FacetTermFilter(django_filters.CharFilter):
@@ -19,8 +20,6 @@ class FacetTermFilter(django_filters.CharFilter):
     def filter(self, qs: QuerySet, value: str) -> QuerySet:
         if not value:
             return qs
-        from .selectors import term_ids_matching
-
         ids = term_ids_matching(facet=self.facet, values=[v for v in value.split(",") if v.strip()])
         return qs.filter(Exists(AnnotationTerm.objects.filter(annotation=OuterRef("pk"), term_id__in=ids)))
 
@@ -60,8 +59,6 @@ class TermFilter(django_filters.FilterSet):
         fields = ["facet", "status", "q"]
 
     def search(self, queryset: QuerySet[Term], name: str, value: str) -> QuerySet[Term]:
-        from .selectors import term_search_order
-
         return term_search_order(queryset, value)
 
 

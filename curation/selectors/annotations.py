@@ -4,10 +4,8 @@ from typing import Any
 
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
-from django.utils.datastructures import MultiValueDict
 
 from cafex_portal import roles
-from cafex_portal.exceptions import ApplicationError
 
 from ..models import AnnotationComment, AnnotationRevision, AnnotationTerm, MechanismAnnotation
 
@@ -42,20 +40,9 @@ def annotation_visible_to(*, user: Any) -> QuerySet[MechanismAnnotation]:
     return annotations.filter(state=State.ACCEPTED)
 
 
-def annotation_list(*, user: Any, filters: dict | None = None) -> QuerySet[MechanismAnnotation]:
-    """Visible annotations filtered by `filters` (the API's query parameters: review, pmid, state, facets …)."""
-    from ..filters import AnnotationFilter
-
+def annotation_list(*, user: Any) -> QuerySet[MechanismAnnotation]:
+    """Annotations the user may see, in review and citation order, ready to show (the API's FilterSet narrows it)."""
     annotations = annotation_visible_to(user=user).order_by("citation__review", "citation", "created_at", "pk")
-    if filters:
-        if not hasattr(filters, "getlist"):
-            filters = MultiValueDict(
-                {key: list(value) if isinstance(value, (list, tuple)) else [value] for key, value in filters.items()}
-            )
-        filterset = AnnotationFilter(data=filters, queryset=annotations)
-        if not filterset.is_valid():
-            raise ApplicationError("Check the filters.", extra={"errors": filterset.errors})
-        annotations = filterset.qs
     return annotation_prefetch(annotations)
 
 

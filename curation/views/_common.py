@@ -20,8 +20,8 @@ from cafex_portal.exceptions import ApplicationError, NotAllowedError
 
 from .. import access, selectors
 from ..forms import QueueFilterForm
+from ..highlight import Highlighter
 from ..models import AnnotationComment, Facet, MechanismAnnotation
-from ..templatetags.curation_tags import Highlighter
 
 PER_PAGE = 50
 TERM_SUGGESTIONS = 12

@@ -74,7 +74,7 @@ def test_article_fields_are_typed_and_authors_in_order(api_client):
 def test_invalid_relation_is_a_clear_400(api_client, demo_review):
     response = api_client.get(f"/api/v1/reviews/{REVIEW}/citations/", {"relation": "cites"})
     assert response.status_code == 400
-    assert "relation" in response.json()
+    assert "relation" in response.json()["errors"]
 
 
 def test_pagination_has_results_and_next(api_client):

@@ -69,7 +69,7 @@ def test_a_bad_pmid_is_a_clear_400(api_client, editor, pmid):
     api_client.force_authenticate(editor)
     response = api_client.post("/api/v1/reviews/", {"pmid": pmid}, format="json")
     assert response.status_code == 400
-    assert "pmid" in response.json()
+    assert "pmid" in response.json()["errors"]
 
 
 def test_sync_endpoint_returns_the_active_run_instead_of_a_second(api_client, editor, network, demo_review):

@@ -117,7 +117,7 @@ def test_validation_errors_name_the_field():
         "/api/v1/annotations/", {"citation": CitationFactory().pk, "values": {"colour": [1]}}, format="json"
     )
     assert unknown.status_code == 400
-    assert "colour" in unknown.json()["errors"]["values"]
+    assert "values.colour" in unknown.json()["errors"], "nested fields are named by their path"
     missing = client.post("/api/v1/annotations/", {"citation": 999_999}, format="json")
     assert missing.status_code == 400 and "citation" in missing.json()["errors"]
 

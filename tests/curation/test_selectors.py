@@ -1,11 +1,15 @@
 """Reads: who sees which annotations, the curation queue and its counts, vocabulary search and highlights."""
 
+from urllib.parse import urlencode
+
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.db import connection
+from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext
 
 from curation import selectors, services
+from curation.filters import AnnotationFilter
 from curation.models import Term
 
 from .factories import (
@@ -54,7 +58,9 @@ def test_annotation_list_filters_by_facet_label_or_id_and_state():
     user = editor()
 
     def ids(**filters):
-        return [x.pk for x in selectors.annotation_list(user=user, filters=filters)]
+        filterset = AnnotationFilter(data=QueryDict(urlencode(filters)), queryset=selectors.annotation_list(user=user))
+        assert filterset.is_valid(), filterset.errors
+        return [x.pk for x in filterset.qs]
 
     assert ids(cargo="miR-21") == [a.pk]
     assert ids(cargo="MIR-21") == [a.pk]
@@ -70,7 +76,8 @@ def test_a_filter_by_a_merged_label_finds_the_annotations_that_moved():
     source, target = TermFactory(label="old name"), TermFactory(label="new name")
     annotation = MechanismAnnotationFactory(terms=[source])
     services.term_merge(source=source, target=target, user=editor())
-    assert [x.pk for x in selectors.annotation_list(user=editor(), filters={"cargo": "old name"})] == [annotation.pk]
+    visible = selectors.annotation_list(user=editor())
+    assert [x.pk for x in AnnotationFilter(data={"cargo": "old name"}, queryset=visible).qs] == [annotation.pk]
 
 
 def test_inbox_lists_others_submissions_oldest_first():

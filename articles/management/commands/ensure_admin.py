@@ -1,3 +1,4 @@
+import os
 import secrets
 
 from django.contrib.auth import get_user_model
@@ -14,8 +15,6 @@ class Command(BaseCommand):
         parser.add_argument("--username", default="admin")
 
     def handle(self, *args, username: str, **options):
-        import os
-
         User = get_user_model()
         if User.objects.filter(is_superuser=True).exists():
             self.stdout.write("An admin account exists already; nothing to do.")
