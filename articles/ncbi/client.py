@@ -1,7 +1,8 @@
 """NCBI E-utilities over HTTP: a shared rate limit, retries with backoff, plain data out.
 
-Bio.Entrez cannot be pointed at another base URL and limits its rate per process, so requests go through urllib
-here; Bio.Entrez's parser reads the elink/epost/esearch responses, with the DTDs Biopython ships (never fetched).
+Bio.Entrez cannot be pointed at another base URL and limits its rate per process, so requests go through
+http.client here, on kept-alive connections; Bio.Entrez's parser reads the elink/epost/esearch responses, with the
+DTDs Biopython ships (never fetched).
 """
 
 from __future__ import annotations
@@ -15,12 +16,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 from typing import Any
-from urllib.error import HTTPError, URLError
 from urllib.parse import urlencode, urlsplit
-from urllib.request import Request, urlopen
 
 from Bio.Entrez.Parser import DataHandler
 
+from articles.ncbi.connections import ConnectFailed, ConnectionPool
 from articles.ncbi.ratelimit import RateLimiter
 
 # NCBI asks for POST above ~200 ids; Bio.Entrez switches at the same number.
@@ -66,7 +66,11 @@ class _Transient(Exception):
 
 
 class EutilsClient:
-    """Talks to the E-utilities at ``base_url``; every attempt first takes a slot from ``rate_limiter``."""
+    """Talks to the E-utilities at ``base_url``; every attempt first takes a slot from ``rate_limiter``.
+
+    Thread-safe: a request takes an idle connection (or opens one) and puts it back once the whole response is
+    read, so the pool holds at most as many connections as threads ever sent at once; ``close()`` closes them.
+    """
 
     def __init__(
         self,
@@ -95,6 +99,13 @@ class EutilsClient:
         self.backoff_base, self.backoff_max = backoff_base, backoff_max
         self.on_request = on_request
         self._sleep, self._clock, self._jitter = sleep, clock, jitter
+        url = urlsplit(self.base_url)
+        self._path = url.path
+        self._pool = ConnectionPool(url.scheme, url.hostname or "", url.port, timeout=timeout)
+
+    def close(self) -> None:
+        """Close the idle connections; the client stays usable and opens new ones when asked again."""
+        self._pool.close()
 
     def efetch_pubmed(self, pmids: Sequence[int]) -> bytes:
         """The raw ``PubmedArticleSet`` XML of ``pmids``; unknown or withdrawn PMIDs are simply missing from it.
@@ -185,39 +196,39 @@ class EutilsClient:
         raise NcbiUnavailableError(f"{label} failed after {self.max_attempts} attempts: {last_error}")
 
     def _send(self, endpoint: str, method: str, params: list[tuple[str, str]]) -> tuple[int, bytes]:
-        url = f"{self.base_url}{endpoint}.fcgi"
-        encoded = urlencode(params)
-        headers = {"User-Agent": f"{self.tool} (urllib)"}
+        target, encoded = f"{self._path}{endpoint}.fcgi", urlencode(params)
+        headers = {"User-Agent": f"{self.tool} (http.client)"}
+        body = None
         if method == "POST":
             headers["Content-Type"] = "application/x-www-form-urlencoded"
-            request = Request(url, data=encoded.encode("ascii"), headers=headers, method="POST")
+            body = encoded.encode("ascii")
         else:
-            request = Request(f"{url}?{encoded}", headers=headers, method="GET")
+            target = f"{target}?{encoded}"
         try:
-            with urlopen(request, timeout=self.timeout) as response:
-                return response.status, response.read()
-        except HTTPError as exc:
-            reason = f"HTTP {exc.code} {exc.reason}"
-            if exc.code in RETRY_STATUSES:
-                retry_after = _retry_after_seconds(exc.headers.get("Retry-After"))
-                raise _Transient(reason, status=exc.code, retry_after=retry_after) from exc
-            detail = _body_excerpt(exc)
-            raise NcbiRequestError(f"{reason}{': ' + detail if detail else ''}") from exc
+            response, payload = self._pool.exchange(method, target, body, headers)
+        except ConnectFailed as exc:
+            raise _Transient(f"connection failed: {exc}") from exc
         except http.client.IncompleteRead as exc:
             raise _Transient(f"truncated body ({len(exc.partial)} bytes, {exc.expected} more expected)") from exc
         except http.client.RemoteDisconnected as exc:
             raise _Transient("connection closed without a response") from exc
-        except (TimeoutError, URLError) as exc:
-            if isinstance(exc, TimeoutError) or isinstance(exc.reason, TimeoutError):
-                raise _Transient(f"timed out after {self.timeout:g} s") from exc
-            raise _Transient(f"connection failed: {exc.reason}") from exc
+        except TimeoutError as exc:
+            raise _Transient(f"timed out after {self.timeout:g} s") from exc
         except (OSError, http.client.HTTPException) as exc:
             raise _Transient(f"{type(exc).__name__}: {exc}") from exc
+        if 200 <= response.status < 300:
+            return response.status, payload
+        reason = f"HTTP {response.status} {response.reason}"
+        if response.status in RETRY_STATUSES:
+            retry_after = _retry_after_seconds(response.getheader("Retry-After"))
+            raise _Transient(reason, status=response.status, retry_after=retry_after)
+        detail = " ".join(payload.decode("utf-8", "replace").split())[:300]
+        raise NcbiRequestError(f"{reason}{': ' + detail if detail else ''}")
 
     def _delay(self, attempt: int, retry_after: float | None, label: str, last_error: str) -> float:
         if retry_after is not None:
             if retry_after > self.backoff_max:
-                # Waiting this long inside one call would stall a worker; let the task-level retry take over.
+                # Waiting this long inside one call would stall a fetch thread; give up now, it may work later.
                 raise NcbiUnavailableError(
                     f"{label} failed after {attempt} attempts: {last_error} "
                     f"(Retry-After {retry_after:g} s exceeds backoff_max {self.backoff_max:g} s)"
@@ -255,14 +266,6 @@ def _retry_after_seconds(value: str | None) -> float | None:
         return max(0.0, parsedate_to_datetime(value).timestamp() - time.time())
     except (TypeError, ValueError):
         return None
-
-
-def _body_excerpt(exc: HTTPError) -> str:
-    try:
-        body = exc.read()
-    except (OSError, http.client.HTTPException):
-        return ""
-    return " ".join(body.decode("utf-8", "replace").split())[:300]
 
 
 def _check_pubmed_set(body: bytes) -> bytes:

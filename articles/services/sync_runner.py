@@ -89,6 +89,7 @@ class SyncRunner:
             return Outcome(SyncRun.State.FAILED, f"Unexpected error: {exc}", [*self.sync_run.errors, repr(exc)])
         finally:
             self.pool.shutdown(wait=True, cancel_futures=True)
+            self.client.close()
             self.sync_run.requests_made = self.requests.count
         state = SyncRun.State.PARTIAL if self.sync_run.errors else SyncRun.State.SUCCEEDED
         return Outcome(state, run_summary(self.sync_run))
