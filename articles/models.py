@@ -6,6 +6,8 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.html import strip_tags
 
+from .ncbi.records import author_name
+
 
 class Article(models.Model):
     """One bibliographic record, stored once however many reviews and relations point at it.
@@ -75,7 +77,8 @@ class Article(models.Model):
 
     @property
     def author_names(self) -> list[str]:
-        return [author_display_name(a) for a in self.authors]
+        fields = ("last_name", "fore_name", "initials", "collective_name")
+        return [author_name(**{field: author.get(field) or "" for field in fields}) for author in self.authors]
 
     @property
     def pubmed_url(self) -> str:
@@ -104,15 +107,6 @@ class Article(models.Model):
         if self.pages:
             line += f":{self.pages}"
         return line
-
-
-def author_display_name(author: dict) -> str:
-    """ "Hanahan D" for a person, the name itself for a group."""
-    if author.get("collective_name"):
-        return author["collective_name"]
-    if not author.get("last_name"):  # a few records give only a forename
-        return author.get("fore_name", "")
-    return " ".join(part for part in (author["last_name"], author.get("initials", "")) if part)
 
 
 class NoticeKind(models.TextChoices):

@@ -13,6 +13,8 @@ from articles.models import Citation
 from .models import Facet, MechanismAnnotation, OutOfScopeReason, ScreeningDecision, Term
 from .selectors.queue import NOT_ANNOTATED
 from .services.annotations import COMMENT_MAX
+from .services.screening import NOTE_MAX
+from .services.validation import FIGURE_MAX, NOTES_MAX, QUOTE_MAX
 
 TEXT_SUFFIX = "__text"
 
@@ -51,10 +53,10 @@ class AnnotationForm(forms.Form):
     with it, the type-ahead turns picks into hidden ids. Both arrive here.
     """
 
-    quote = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    figure = forms.CharField(required=False, max_length=200)
+    quote = forms.CharField(required=False, max_length=QUOTE_MAX, widget=forms.Textarea(attrs={"rows": 2}))
+    figure = forms.CharField(required=False, max_length=FIGURE_MAX)
     confidence = forms.ChoiceField(required=False, choices=[("", "—")] + MechanismAnnotation.Confidence.choices)
-    notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    notes = forms.CharField(required=False, max_length=NOTES_MAX, widget=forms.Textarea(attrs={"rows": 2}))
     client_token = forms.UUIDField(required=False, widget=forms.HiddenInput)
     expected_version = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
@@ -76,21 +78,12 @@ class AnnotationForm(forms.Form):
         self._terms: dict[int, Term] = {}
 
     def clean(self):
+        # Whether a picked term exists, belongs to its facet and may be added is the service's rule
+        # (services.validation.resolve_values); its errors come back onto these fields.
         cleaned = super().clean()
-        ids = [pk for facet in Facet for pk in cleaned.get(facet.value) or []]
-        current = set(self.annotation.terms.values_list("pk", flat=True)) if self.annotation else set()
-        self._terms = {term.pk: term for term in Term.objects.filter(pk__in=ids)}
         values: dict[str, list[int]] = {}
         for facet in Facet:
-            picked = []
-            for pk in cleaned.get(facet.value) or []:
-                term = self._terms.get(pk)
-                if term is None or term.facet != facet.value:
-                    self.add_error(facet.value, "That term is not in this list any more; pick another.")
-                elif term.status != Term.Status.ACTIVE and pk not in current:
-                    self.add_error(facet.value, f"“{term.label}” is retired; pick its replacement.")
-                else:
-                    picked.append(pk)
+            picked = list(cleaned.get(facet.value) or [])
             picked += self._resolve_labels(facet, cleaned.get(facet.value + TEXT_SUFFIX, ""), picked)
             # Every facet is sent, empty ones too: on an update a missing facet would keep its old terms.
             values[facet.value] = picked
@@ -170,7 +163,7 @@ class AnnotationForm(forms.Form):
 class ScreeningForm(forms.Form):
     decision = forms.ChoiceField(choices=ScreeningDecision.Decision.choices)
     reason = forms.ChoiceField(required=False, choices=[("", "Choose a reason…")] + OutOfScopeReason.choices)
-    note = forms.CharField(required=False, max_length=2000)
+    note = forms.CharField(required=False, max_length=NOTE_MAX)
 
     def clean(self):
         cleaned = super().clean()

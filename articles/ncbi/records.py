@@ -14,10 +14,22 @@ class Author:
 
     @property
     def display_name(self) -> str:
-        """Last name and initials ("Hanahan D"); a group author as named."""
-        if self.collective_name:
-            return self.collective_name
-        return " ".join(part for part in (self.last_name or self.fore_name, self.initials) if part)
+        return author_name(
+            last_name=self.last_name,
+            fore_name=self.fore_name,
+            initials=self.initials,
+            collective_name=self.collective_name,
+        )
+
+
+def author_name(*, last_name: str = "", fore_name: str = "", initials: str = "", collective_name: str = "") -> str:
+    """How the portal names an author: last name and initials ("Hanahan D"), a group as named, and the forename
+    alone for the few records that give only one."""
+    if collective_name:
+        return collective_name
+    if not last_name:
+        return fore_name
+    return " ".join(part for part in (last_name, initials) if part)
 
 
 @dataclass(frozen=True)

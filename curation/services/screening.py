@@ -52,7 +52,7 @@ def screening_set(
     reason = (reason or "").strip()
     note = (note or "").strip()
     if len(note) > NOTE_MAX:
-        raise field_error("note", f"Keep the note under {NOTE_MAX:,} characters.")
+        raise field_error("note", f"Keep the note to {NOTE_MAX:,} characters or fewer.")
     if decision == Decision.OUT_OF_SCOPE:
         if reason not in OutOfScopeReason.values:
             choices = "; ".join(f"{value} ({label.lower()})" for value, label in OutOfScopeReason.choices)

@@ -111,7 +111,7 @@ def clean_text_fields(fields: dict[str, Any], *, errors: FieldErrors) -> dict[st
             continue
         value = value.strip()
         if field in limits and len(value) > limits[field]:
-            errors.add(field, f"Keep the {field} under {limits[field]:,} characters (it has {len(value):,}).")
+            errors.add(field, f"Keep the {field} to {limits[field]:,} characters or fewer (it has {len(value):,}).")
             continue
         if field == "confidence" and value not in ("", *MechanismAnnotation.Confidence.values):
             errors.add(field, "Confidence is low, medium or high (or left empty).")

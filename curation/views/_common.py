@@ -5,7 +5,6 @@ from __future__ import annotations
 from functools import wraps
 from urllib.parse import urlencode
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.db.models import Prefetch
@@ -42,20 +41,9 @@ def forbidden(request, message: str) -> HttpResponse:
 
 
 def to_login(request) -> HttpResponse:
-    # Our own login page, whatever LOGIN_URL says: the admin's refuses curators who are not staff.
-    return redirect_to_login(request.get_full_path(), login_url=reverse("login"))
-
-
-def readable(view):
-    """Pages anyone may read, unless the deployment closed public reads."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not settings.CAFEX_PUBLIC_READ and not request.user.is_authenticated:
-            return to_login(request)
-        return view(request, *args, **kwargs)
-
-    return wrapper
+    # Our own login page (LOGIN_URL): the admin's refuses curators who are not staff. Closed public reads are
+    # the PrivateReadMiddleware's business, for every page at once.
+    return redirect_to_login(request.get_full_path())
 
 
 def role_required(check, message: str):

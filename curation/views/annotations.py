@@ -22,7 +22,6 @@ from ._common import (
     field_labels,
     forbidden,
     is_htmx,
-    readable,
     safe_next,
     show_value,
     to_login,
@@ -83,7 +82,6 @@ def annotation_action(request, pk: int, action: str):
     return annotation_card(request, pk)
 
 
-@readable
 @require_GET
 def annotation_history(request, pk: int):
     annotation = get_object_or_404(MechanismAnnotation.objects.select_related("citation__review__article"), pk=pk)

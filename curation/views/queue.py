@@ -22,13 +22,11 @@ from ._common import (
     is_htmx,
     nav_query,
     queue_filters,
-    readable,
     review_or_404,
     safe_next,
 )
 
 
-@readable
 @require_GET
 def queue(request, pmid: int):
     review = review_or_404(pmid)

@@ -26,7 +26,6 @@ from ._common import (
     is_htmx,
     nav_query,
     neighbours,
-    readable,
     review_or_404,
     show_value,
     workspace_url,
@@ -60,7 +59,6 @@ def _render_workspace(
     return render(request, "curation/workspace.html", context, status=status)
 
 
-@readable
 @require_GET
 def workspace(request, pmid: int, citation_id: int):
     review = review_or_404(pmid)

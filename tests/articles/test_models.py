@@ -108,3 +108,19 @@ def test_display_helpers():
 def test_an_author_with_only_a_forename_still_has_a_name():
     article = ArticleFactory(authors=[{"fore_name": "Madonna"}, {"last_name": "Doe", "initials": "J"}])
     assert article.author_names == ["Madonna", "Doe J"]
+
+
+@pytest.mark.parametrize(
+    "author, name",
+    [
+        ({"last_name": "Hanahan", "fore_name": "Douglas", "initials": "D"}, "Hanahan D"),
+        ({"fore_name": "Madonna", "initials": "M"}, "Madonna"),
+        ({"collective_name": "TCGA Research Network"}, "TCGA Research Network"),
+        ({"last_name": "Li"}, "Li"),
+    ],
+)
+def test_an_author_is_named_the_same_from_the_parser_and_from_the_database(author, name):
+    from articles.ncbi.records import Author
+
+    assert Author(**author).display_name == name
+    assert ArticleFactory.build(authors=[author]).author_names == [name]
