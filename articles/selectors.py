@@ -48,6 +48,18 @@ def citations_of_relation(citations: QuerySet[Citation], relation: str) -> Query
     return citations.order_by("position", "pk")
 
 
+def citation_get(*, pk: int) -> Citation | None:
+    return Citation.objects.select_related("article", "review__article").filter(pk=pk).first()
+
+
+def citations_by_id(*, ids: list[int], review: Review | None = None) -> dict[int, Citation]:
+    """The citations with these ids (of `review`, when given), keyed by id; missing ids are simply absent."""
+    citations = Citation.objects.select_related("article")
+    if review is not None:
+        citations = citations.filter(review=review)
+    return citations.in_bulk(ids)
+
+
 def article_list() -> QuerySet[Article]:
     return Article.objects.all()
 

@@ -2,23 +2,23 @@
 
 from typing import Any
 
-from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from articles.models import Citation
+from articles.selectors import citation_get, citations_by_id
 from cafex_portal.exceptions import ApplicationError, NotAllowedError
 
 from . import access, selectors, services
 from .filters import AnnotationFilter, AssignmentFilter, TermFilter
-from .models import AnnotationRevision, Assignment, MechanismAnnotation, ScreeningDecision, Term
+from .models import Assignment, MechanismAnnotation, ScreeningDecision
 from .serializers import (
-    ERRORS,
     WRITE_ERRORS,
     AcceptInputSerializer,
     AnnotationCreateInputSerializer,
@@ -29,7 +29,6 @@ from .serializers import (
     BulkAcceptInputSerializer,
     CommentInputSerializer,
     CommentSerializer,
-    ErrorSerializer,
     RejectInputSerializer,
     RevertInputSerializer,
     RevisionSerializer,
@@ -112,7 +111,7 @@ class AnnotationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         )
         return self._show(annotation)
 
-    @extend_schema(responses={204: None, **ERRORS})
+    @extend_schema(responses={204: None})
     def destroy(self, request: Request, pk: int) -> Response:
         services.annotation_delete(annotation=self.get_object(), user=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
@@ -159,7 +158,7 @@ class AnnotationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         """Restore the annotation as one of its revisions recorded it (editors); the revert is recorded too."""
         annotation = self.get_object()
         data = validated(RevertInputSerializer, request.data)
-        revision = AnnotationRevision.objects.filter(pk=data["revision"], annotation=annotation).first()
+        revision = selectors.annotation_revision_get(annotation=annotation, pk=data["revision"])
         if revision is None:
             raise ApplicationError(
                 f"Annotation {annotation.pk} has no revision {data['revision']}.",
@@ -183,8 +182,8 @@ class AnnotationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         by_id = {annotation.pk: annotation for annotation in annotations}
         return Response(AnnotationSerializer([by_id[i] for i in ids], many=True).data)
 
-    @extend_schema(methods=["GET"], responses={200: CommentSerializer(many=True), **ERRORS})
-    @extend_schema(methods=["POST"], request=CommentInputSerializer, responses={201: CommentSerializer, **ERRORS})
+    @extend_schema(methods=["GET"], responses={200: CommentSerializer(many=True)})
+    @extend_schema(methods=["POST"], request=CommentInputSerializer, responses={201: CommentSerializer})
     @action(detail=True, methods=["get", "post"])
     def comments(self, request: Request, pk: int) -> Response:
         """The discussion of an annotation, for curators who can see it."""
@@ -197,7 +196,7 @@ class AnnotationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
             raise NotAllowedError("Comments are for curators and editors.")
         return Response(CommentSerializer(selectors.annotation_comments(annotation=annotation), many=True).data)
 
-    @extend_schema(responses={200: RevisionSerializer(many=True), **ERRORS})
+    @extend_schema(responses={200: RevisionSerializer(many=True)})
     @action(detail=True, methods=["get"])
     def history(self, request: Request, pk: int) -> Response:
         """Every change to the annotation, oldest first: who, when, the fields changed and a snapshot."""
@@ -214,24 +213,27 @@ class CitationScreeningView(APIView):
     """A citation's screening decision: in scope, out of scope (with a reason) or undecided."""
 
     def _citation(self, pk: int) -> Citation:
-        return get_object_or_404(Citation, pk=pk)
+        citation = citation_get(pk=pk)
+        if citation is None:
+            raise NotFound(f"No citation with id {pk}.")
+        return citation
 
-    @extend_schema(responses={200: ScreeningSerializer, 404: ErrorSerializer})
+    @extend_schema(responses={200: ScreeningSerializer})
     def get(self, request: Request, pk: int) -> Response:
         citation = self._citation(pk)
-        screening = ScreeningDecision.objects.select_related("decided_by").filter(citation=citation).first()
+        screening = selectors.screening_get(citation=citation)
         if screening is None:
             return Response({"citation": citation.pk, **UNDECIDED, "decided_at": None})
         return Response(ScreeningSerializer(screening).data)
 
-    @extend_schema(request=ScreeningInputSerializer, responses={200: ScreeningSerializer, **ERRORS})
+    @extend_schema(request=ScreeningInputSerializer, responses={200: ScreeningSerializer})
     def put(self, request: Request, pk: int) -> Response:
         citation = self._citation(pk)
         data = validated(ScreeningInputSerializer, request.data)
         screening = services.screening_set(citation=citation, user=request.user, **data)
         return Response(ScreeningSerializer(screening).data)
 
-    @extend_schema(request=ScreeningInputSerializer, responses={200: ScreeningSerializer, **ERRORS})
+    @extend_schema(request=ScreeningInputSerializer, responses={200: ScreeningSerializer})
     def post(self, request: Request, pk: int) -> Response:
         return self.put(request, pk)
 
@@ -249,11 +251,11 @@ class AssignmentViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
             return Assignment.objects.none()
         return selectors.assignment_list(user=self.request.user)
 
-    @extend_schema(request=AssignmentInputSerializer, responses={201: AssignmentSerializer(many=True), **ERRORS})
+    @extend_schema(request=AssignmentInputSerializer, responses={201: AssignmentSerializer(many=True)})
     def create(self, request: Request) -> Response:
         data = validated(AssignmentInputSerializer, request.data)
         ids = list(dict.fromkeys(data["citations"]))
-        found = Citation.objects.in_bulk(ids)
+        found = citations_by_id(ids=ids)
         if missing := [i for i in ids if i not in found]:
             raise _missing("citations", missing)
         assignments = services.assignment_create(
@@ -262,7 +264,7 @@ class AssignmentViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         listed = selectors.assignment_list(user=request.user).filter(pk__in=[a.pk for a in assignments])
         return Response(AssignmentSerializer(listed, many=True).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(responses={204: None, **ERRORS})
+    @extend_schema(responses={204: None})
     def destroy(self, request: Request, pk: int) -> Response:
         services.assignment_delete(assignment=self.get_object(), user=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
@@ -279,13 +281,13 @@ class VocabularyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     def get_queryset(self):
         return selectors.term_list()
 
-    @extend_schema(request=TermCreateInputSerializer, responses={201: TermSerializer, **ERRORS})
+    @extend_schema(request=TermCreateInputSerializer, responses={201: TermSerializer})
     def create(self, request: Request) -> Response:
         data = validated(TermCreateInputSerializer, request.data)
         term = services.term_create(user=request.user, **data)
         return Response(TermSerializer(term).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=TermUpdateInputSerializer, responses={200: TermSerializer, **ERRORS})
+    @extend_schema(request=TermUpdateInputSerializer, responses={200: TermSerializer})
     def partial_update(self, request: Request, pk: int) -> Response:
         term = self.get_object()
         data = validated(TermUpdateInputSerializer, request.data)
@@ -293,25 +295,25 @@ class VocabularyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
 
     @extend_schema(
         request=TermMergeInputSerializer,
-        responses={200: OpenApiResponse(TermSerializer, description="The term that stays."), **ERRORS},
+        responses={200: OpenApiResponse(TermSerializer, description="The term that stays.")},
     )
     @action(detail=True, methods=["post"])
     def merge(self, request: Request, pk: int) -> Response:
         """Merge this term into another of its facet; annotations move over and record it in their history."""
         source = self.get_object()
         target_id = validated(TermMergeInputSerializer, request.data)["into"]
-        target = Term.objects.filter(pk=target_id).first()
+        target = selectors.term_get(pk=target_id)
         if target is None:
             raise _missing("into", [target_id])
         return Response(TermSerializer(services.term_merge(source=source, target=target, user=request.user)).data)
 
-    @extend_schema(request=None, responses={200: TermSerializer, **ERRORS})
+    @extend_schema(request=None, responses={200: TermSerializer})
     @action(detail=True, methods=["post"])
     def retire(self, request: Request, pk: int) -> Response:
         """Stop offering the term; annotations that use it keep it."""
         return Response(TermSerializer(services.term_retire(term=self.get_object(), user=request.user)).data)
 
-    @extend_schema(request=None, responses={200: TermSerializer, **ERRORS})
+    @extend_schema(request=None, responses={200: TermSerializer})
     @action(detail=True, methods=["post"])
     def reactivate(self, request: Request, pk: int) -> Response:
         """Offer a retired term again."""

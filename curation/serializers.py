@@ -18,16 +18,7 @@ from .models import (
     Term,
 )
 
-# --- Errors, for the schema
-
-
-class ErrorSerializer(serializers.Serializer):
-    detail = serializers.CharField(help_text="What went wrong, in words a person can act on.")
-    errors = serializers.DictField(
-        child=serializers.ListField(child=serializers.CharField()),
-        required=False,
-        help_text="Messages by field or facet.",
-    )
+# --- Errors, for the schema (400, 401, 403 and 404 are stated on every operation by cafex_portal.schema)
 
 
 class ConflictSerializer(serializers.Serializer):
@@ -36,8 +27,7 @@ class ConflictSerializer(serializers.Serializer):
     yours = serializers.DictField(help_text="What you sent, with the version you had.")
 
 
-ERRORS = {400: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer}
-WRITE_ERRORS = {**ERRORS, 409: ConflictSerializer}
+WRITE_ERRORS = {409: ConflictSerializer}
 
 
 # --- Vocabulary

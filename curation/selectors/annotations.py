@@ -51,8 +51,36 @@ def annotation_get(*, user: Any, pk: int) -> MechanismAnnotation | None:
     return annotation_prefetch(annotation_visible_to(user=user)).filter(pk=pk).first()
 
 
-def annotation_history(*, annotation: MechanismAnnotation) -> QuerySet[AnnotationRevision]:
-    return annotation.revisions.select_related("actor").order_by("created_at", "pk")
+def annotation_with_citation(*, pk: int) -> MechanismAnnotation | None:
+    """One annotation with its citation and review, whoever may see it: the caller checks access."""
+    return MechanismAnnotation.objects.select_related("citation__review__article").filter(pk=pk).first()
+
+
+def annotation_cards(*, user: Any, **lookups: Any) -> QuerySet[MechanismAnnotation]:
+    """The annotations matching `lookups` that the user may see, ready to draw as cards; the comment threads are
+    loaded only for curators, the only ones who read them (access.can_read_comments)."""
+    visible = annotation_visible_to(user=user).filter(**lookups).order_by("created_at", "pk")
+    annotations = annotation_prefetch(visible)
+    return annotations.prefetch_related(comments_prefetch()) if roles.is_curator(user) else annotations
+
+
+def comments_prefetch() -> Prefetch:
+    return Prefetch(
+        "comments", queryset=AnnotationComment.objects.select_related("author").order_by("created_at", "pk")
+    )
+
+
+def annotations_by_id(*, ids: list[int]) -> dict[int, MechanismAnnotation]:
+    return MechanismAnnotation.objects.in_bulk(ids)
+
+
+def annotation_history(*, annotation: MechanismAnnotation, newest_first: bool = False) -> QuerySet[AnnotationRevision]:
+    order = ("-created_at", "-pk") if newest_first else ("created_at", "pk")
+    return annotation.revisions.select_related("actor").order_by(*order)
+
+
+def annotation_revision_get(*, annotation: MechanismAnnotation, pk: int) -> AnnotationRevision | None:
+    return annotation.revisions.filter(pk=pk).first()
 
 
 def annotation_comments(*, annotation: MechanismAnnotation) -> QuerySet[AnnotationComment]:

@@ -1,7 +1,9 @@
 """The curation queue: a review's citations with screening, assignments and annotation counts."""
 
+from dataclasses import dataclass
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db.models import (
     Case,
     Count,
@@ -181,3 +183,60 @@ def assignment_list(*, user: Any) -> QuerySet[Assignment]:
     if roles.is_curator(user):
         return assignments.filter(curator=user)
     return assignments.none()
+
+
+def citation_in_review(*, review: Review, pk: int) -> Citation | None:
+    """One citation of the review with what its workspace shows (article, screening and who decided)."""
+    citation = (
+        Citation.objects.select_related("article", "screening", "screening__decided_by")
+        .filter(review=review, pk=pk)
+        .first()
+    )
+    if citation is not None:
+        citation.review = review
+    return citation
+
+
+def screening_get(*, citation: Citation) -> ScreeningDecision | None:
+    return ScreeningDecision.objects.select_related("decided_by").filter(citation=citation).first()
+
+
+def curator_list() -> QuerySet:
+    """People an editor can assign citations to: active curators, editors and superusers."""
+    return (
+        get_user_model()
+        .objects.filter(Q(groups__name__in=[roles.CURATOR_GROUP, roles.EDITOR_GROUP]) | Q(is_superuser=True))
+        .filter(is_active=True)
+        .distinct()
+        .order_by("username")
+    )
+
+
+@dataclass(frozen=True)
+class QueuePlace:
+    """Where a citation stands in a filtered queue: its neighbours, and its position when it is in the list."""
+
+    previous_id: int | None
+    next_id: int | None
+    position: int | None
+    total: int
+
+
+def queue_place(*, review: Review, citation: Citation, filters: dict[str, Any]) -> QueuePlace:
+    """Previous and next citation in the queue as filtered, so j/k walk the list the curator came from.
+
+    A citation that left the filtered list (marked in scope while working through "undecided") keeps its place:
+    its neighbours are the nearest filtered citations around it in the unfiltered order.
+    """
+    ids = list(curation_queue(review=review, **filters).values_list("pk", flat=True))
+    if citation.pk in ids:
+        index = ids.index(citation.pk)
+        previous_id = ids[index - 1] if index > 0 else None
+        next_id = ids[index + 1] if index + 1 < len(ids) else None
+        return QueuePlace(previous_id, next_id, index + 1, len(ids))
+    everything = list(curation_queue(review=review).values_list("pk", flat=True))
+    index = everything.index(citation.pk) if citation.pk in everything else 0
+    wanted = set(ids)
+    previous_id = next((pk for pk in reversed(everything[:index]) if pk in wanted), None)
+    next_id = next((pk for pk in everything[index + 1 :] if pk in wanted), None)
+    return QueuePlace(previous_id, next_id, None, len(ids))

@@ -23,6 +23,10 @@ def term_ids_matching(*, facet: str, values: Iterable[str]) -> list[int]:
     return sorted({merged_into or pk for pk, merged_into in found})
 
 
+def term_get(*, pk: int) -> Term | None:
+    return Term.objects.filter(pk=pk).first()
+
+
 def term_list(*, facet: str | None = None, status: str | None = None, q: str = "") -> QuerySet[Term]:
     """Terms for listings: by facet and label, or by relevance to `q` (label prefix, name prefix, anywhere)."""
     terms = Term.objects.select_related("merged_into")

@@ -7,20 +7,20 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from articles.models import Citation, Review
+from articles.selectors import review_by_pmid
 from cafex_portal import roles
 from cafex_portal.exceptions import ApplicationError, NotAllowedError
 
 from .. import access, selectors
 from ..forms import QueueFilterForm
 from ..highlight import Highlighter
-from ..models import AnnotationComment, Facet, MechanismAnnotation
+from ..models import Facet, MechanismAnnotation
 
 PER_PAGE = 50
 TERM_SUGGESTIONS = 12
@@ -114,18 +114,24 @@ def workspace_url(citation: Citation, nav: str = "", anchor: str = "") -> str:
 
 
 def review_or_404(pmid: int) -> Review:
-    review = Review.objects.select_related("article").filter(article__pmid=pmid).first()
+    review = review_by_pmid(pmid=pmid)
     if review is None:
         raise Http404("No review with this PMID.")
     return review
 
 
 def citation_or_404(review: Review, citation_id: int) -> Citation:
-    citation = get_object_or_404(
-        Citation.objects.select_related("article", "screening", "screening__decided_by"), review=review, pk=citation_id
-    )
-    citation.review = review
+    citation = selectors.citation_in_review(review=review, pk=citation_id)
+    if citation is None:
+        raise Http404("No such citation in this review.")
     return citation
+
+
+def annotation_or_404(pk: int) -> MechanismAnnotation:
+    annotation = selectors.annotation_with_citation(pk=pk)
+    if annotation is None:
+        raise Http404("No such annotation.")
+    return annotation
 
 
 def queue_filters(request, *, can_curate: bool) -> tuple[QueueFilterForm, dict]:
@@ -134,19 +140,6 @@ def queue_filters(request, *, can_curate: bool) -> tuple[QueueFilterForm, dict]:
     if "assignee" in filters:
         filters["assignee"] = {"me": request.user, "none": "none"}.get(filters["assignee"], filters["assignee"])
     return form, filters
-
-
-def comments_prefetch() -> Prefetch:
-    return Prefetch(
-        "comments", queryset=AnnotationComment.objects.select_related("author").order_by("created_at", "pk")
-    )
-
-
-def annotations_for(user, **lookups):
-    visible = selectors.annotation_visible_to(user=user).filter(**lookups).order_by("created_at", "pk")
-    annotations = selectors.annotation_prefetch(visible)
-    # Only curators read the threads (access.can_read_comments); nobody else's page loads them.
-    return annotations.prefetch_related(comments_prefetch()) if roles.is_curator(user) else annotations
 
 
 def decorate(annotations, user) -> list[MechanismAnnotation]:
@@ -161,7 +154,7 @@ def decorate(annotations, user) -> list[MechanismAnnotation]:
 
 
 def annotation_card(request, pk: int, template: str = "curation/_annotation.html", **context) -> HttpResponse:
-    annotation = decorate(annotations_for(request.user, pk=pk), request.user)
+    annotation = decorate(selectors.annotation_cards(user=request.user, pk=pk), request.user)
     if not annotation:
         # Deleted, or no longer visible to this user: swap the card out and say what happened.
         return render(request, "curation/_flash_oob.html")
@@ -178,33 +171,20 @@ def highlighter_for(citation: Citation) -> Highlighter | None:
 
 
 def neighbours(request, review: Review, citation: Citation, *, can_curate: bool) -> dict:
-    """Previous and next citation in the queue as filtered, so j/k walk the list the curator came from.
-
-    A citation that left the filtered list (marked in scope while working through "undecided") keeps its place:
-    its neighbours are the nearest filtered citations around it in the unfiltered order.
-    """
+    """Links to the previous and next citation of the queue the curator came from (selectors.queue_place)."""
     _, filters = queue_filters(request, can_curate=can_curate)
-    ids = list(selectors.curation_queue(review=review, **filters).values_list("pk", flat=True))
-    if citation.pk in ids:
-        index = ids.index(citation.pk)
-        previous_id = ids[index - 1] if index > 0 else None
-        next_id = ids[index + 1] if index + 1 < len(ids) else None
-        position = index + 1
-    else:
-        everything = list(selectors.curation_queue(review=review).values_list("pk", flat=True))
-        index = everything.index(citation.pk) if citation.pk in everything else 0
-        wanted = set(ids)
-        previous_id = next((pk for pk in reversed(everything[:index]) if pk in wanted), None)
-        next_id = next((pk for pk in everything[index + 1 :] if pk in wanted), None)
-        position = None
+    place = selectors.queue_place(review=review, citation=citation, filters=filters)
     nav = nav_query(request.GET)
-    url = reverse("curation-workspace", args=[review.article.pmid, 0]).replace("/0/", "/{}/")
     suffix = f"?{nav}" if nav else ""
+
+    def url(pk: int | None) -> str:
+        return reverse("curation-workspace", args=[review.article.pmid, pk]) + suffix if pk else ""
+
     return {
-        "previous_url": url.format(previous_id) + suffix if previous_id else "",
-        "next_url": url.format(next_id) + suffix if next_id else "",
-        "position": position,
-        "total": len(ids),
+        "previous_url": url(place.previous_id),
+        "next_url": url(place.next_id),
+        "position": place.position,
+        "total": place.total,
         "nav": nav,
         "queue_url": reverse("curation-queue", args=[review.article.pmid]) + suffix,
     }

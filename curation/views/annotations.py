@@ -4,19 +4,21 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.http import Http404, HttpResponseForbidden
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from cafex_portal import roles
 from cafex_portal.exceptions import ApplicationError
+from cafex_portal.forms import ids_parse, optional_id
 
 from .. import access, selectors, services
 from ..forms import TEXT_SUFFIX, AcceptForm, CommentForm, RejectForm
-from ..models import AnnotationRevision, Facet, MechanismAnnotation
+from ..models import Facet
 from ._common import (
     TERM_SUGGESTIONS,
     annotation_card,
+    annotation_or_404,
     curator_required,
     error_response,
     field_labels,
@@ -36,14 +38,13 @@ ACTIONS = ("submit", "accept", "reject", "delete", "comment")
 def annotation_action(request, pk: int, action: str):
     if action not in ACTIONS:
         raise Http404("No such action.")
-    annotation = get_object_or_404(MechanismAnnotation.objects.select_related("citation__review__article"), pk=pk)
+    annotation = annotation_or_404(pk)
     if not access.can_view(request.user, annotation):
         raise Http404("No such annotation.")
     back = safe_next(request, workspace_url(annotation.citation, anchor=f"annotation-{pk}"))
     user = request.user
     # The version the page showed: acting on a version someone has changed since is a conflict, not a surprise.
-    version = request.POST.get("version", "")
-    expected = int(version) if version.isdigit() else None
+    expected = optional_id(request.POST.get("version"), field="version")
     try:
         if action == "submit":
             services.annotation_submit(annotation=annotation, user=user, expected_version=expected)
@@ -84,13 +85,13 @@ def annotation_action(request, pk: int, action: str):
 
 @require_GET
 def annotation_history(request, pk: int):
-    annotation = get_object_or_404(MechanismAnnotation.objects.select_related("citation__review__article"), pk=pk)
-    if not request.user.is_authenticated:
+    if not request.user.is_authenticated:  # before the lookup: whether an annotation exists is not for visitors
         return to_login(request)
+    annotation = annotation_or_404(pk)
     if not access.can_read_history(request.user, annotation):
         return forbidden(request, "Only the annotation's author and editors can read its history.")
     labels = field_labels()
-    revisions = list(annotation.revisions.select_related("actor").order_by("-created_at", "-pk"))
+    revisions = list(selectors.annotation_history(annotation=annotation, newest_first=True))
     for revision in revisions:
         revision.rows = [
             (
@@ -115,8 +116,10 @@ def annotation_history(request, pk: int):
 @require_POST
 @curator_required
 def annotation_revert(request, pk: int, revision_id: int):
-    annotation = get_object_or_404(MechanismAnnotation, pk=pk)
-    revision = get_object_or_404(AnnotationRevision, pk=revision_id, annotation=annotation)
+    annotation = annotation_or_404(pk)
+    revision = selectors.annotation_revision_get(annotation=annotation, pk=revision_id)
+    if revision is None:
+        raise Http404("No such revision of this annotation.")
     back = reverse("curation-annotation-history", args=[pk])
     try:
         services.annotation_revert(annotation=annotation, user=request.user, revision=revision)
@@ -134,7 +137,7 @@ def term_search(request, facet: str):
     if facet not in Facet.values:
         raise Http404("No such facet.")
     q = (request.GET.get("q") or request.GET.get(facet + TEXT_SUFFIX) or "").strip()
-    chosen = {int(pk) for pk in request.GET.getlist(facet) if pk.isdigit()}
+    chosen = set(ids_parse(request.GET.getlist(facet), field=facet))
     terms = [
         term
         for term in selectors.term_search(facet=facet, q=q, limit=TERM_SUGGESTIONS + len(chosen))

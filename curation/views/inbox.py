@@ -9,12 +9,11 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from cafex_portal.exceptions import ApplicationError
+from cafex_portal.forms import ids_parse
 
 from .. import selectors, services
-from ..models import MechanismAnnotation
 from ._common import (
     PER_PAGE,
-    comments_prefetch,
     decorate,
     editor_required,
     error_response,
@@ -24,7 +23,8 @@ from ._common import (
 @editor_required
 @require_GET
 def inbox(request):
-    annotations = selectors.annotation_list_awaiting_review(user=request.user).prefetch_related(comments_prefetch())
+    waiting = selectors.annotation_list_awaiting_review(user=request.user)
+    annotations = waiting.prefetch_related(selectors.comments_prefetch())
     page = Paginator(annotations, PER_PAGE).get_page(request.GET.get("page"))
     page.object_list = decorate(page.object_list, request.user)
     return render(request, "curation/inbox.html", {"page": page})
@@ -33,15 +33,14 @@ def inbox(request):
 @require_POST
 @editor_required
 def bulk_accept(request):
-    ids = [int(pk) for pk in request.POST.getlist("annotations") if pk.isdigit()]
+    ids = ids_parse(request.POST.getlist("annotations"), field="annotations")
     back = reverse("curation-inbox")
     if not ids:
         messages.error(request, "Tick the annotations to accept first.")
         return redirect(back)
     try:
-        accepted = services.annotation_bulk_accept(
-            annotations=MechanismAnnotation.objects.filter(pk__in=ids), user=request.user
-        )
+        found = selectors.annotations_by_id(ids=ids)
+        accepted = services.annotation_bulk_accept(annotations=list(found.values()), user=request.user)
     except ApplicationError as error:
         return error_response(request, error, back=back)
     count = len(accepted)

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
+from articles.selectors import citations_by_id
 from cafex_portal import roles
 from cafex_portal.exceptions import ApplicationError
+from cafex_portal.forms import ids_parse, optional_id
 
 from .. import selectors, services
 from ._common import (
@@ -44,22 +44,11 @@ def queue(request, pmid: int):
         "filtered": bool(filters),
     }
     if context["is_editor"]:
-        context["curators"] = _curators()
+        context["curators"] = selectors.curator_list()
     if is_htmx(request) and request.headers.get("HX-Target") == "queue-results":
         return render(request, "curation/_queue_results.html", context)
     context["counts"] = selectors.queue_counts(review=review)
     return render(request, "curation/queue.html", context)
-
-
-def _curators():
-    """People an editor can assign citations to."""
-    return (
-        get_user_model()
-        .objects.filter(Q(groups__name__in=[roles.CURATOR_GROUP, roles.EDITOR_GROUP]) | Q(is_superuser=True))
-        .filter(is_active=True)
-        .distinct()
-        .order_by("username")
-    )
 
 
 @require_POST
@@ -67,16 +56,19 @@ def _curators():
 def assign(request, pmid: int):
     review = review_or_404(pmid)
     back = safe_next(request, reverse("curation-queue", args=[pmid]))
-    ids = [int(pk) for pk in request.POST.getlist("citations") if pk.isdigit()]
-    curator = _curators().filter(pk=request.POST.get("curator") or 0).first()
-    if not ids or curator is None:
+    ids = ids_parse(request.POST.getlist("citations"), field="citations")
+    curator_id = optional_id(request.POST.get("curator"), field="curator")
+    curator = selectors.curator_list().filter(pk=curator_id).first() if curator_id else None
+    citations = list(citations_by_id(ids=ids, review=review).values())
+    if not citations or curator is None:
         messages.error(request, "Tick some citations and choose a curator to assign them to.")
         return redirect(back)
     try:
-        services.assignment_create(citations=review.citations.filter(pk__in=ids), curator=curator, user=request.user)
+        services.assignment_create(citations=citations, curator=curator, user=request.user)
     except ApplicationError as error:
         return error_response(request, error, back=back)
-    messages.success(request, f"Assigned {len(ids)} citation{'s' if len(ids) != 1 else ''} to {curator}.")
+    count = len(citations)
+    messages.success(request, f"Assigned {count} citation{'s' if count != 1 else ''} to {curator}.")
     return redirect(back)
 
 

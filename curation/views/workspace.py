@@ -4,18 +4,19 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from articles.models import Citation, Review
 from cafex_portal import roles
 from cafex_portal.exceptions import ApplicationError, ConflictError, NotAllowedError
+from cafex_portal.forms import optional_id
 
-from .. import access, services
+from .. import access, selectors, services
 from ..forms import TEXT_SUFFIX, AnnotationForm, ScreeningForm
-from ..models import Facet, MechanismAnnotation
+from ..models import Facet
 from ._common import (
-    annotations_for,
+    annotation_or_404,
     citation_or_404,
     curator_required,
     decorate,
@@ -37,7 +38,7 @@ def _render_workspace(
 ) -> HttpResponse:
     user = request.user
     can_curate = roles.is_curator(user)
-    annotations = decorate(annotations_for(user, citation=citation), user)
+    annotations = decorate(selectors.annotation_cards(user=user, citation=citation), user)
     context = {
         "review": review,
         "citation": citation,
@@ -64,8 +65,9 @@ def workspace(request, pmid: int, citation_id: int):
     review = review_or_404(pmid)
     citation = citation_or_404(review, citation_id)
     editing = None
-    if request.GET.get("edit", "").isdigit() and roles.is_curator(request.user):
-        editing = decorate(annotations_for(request.user, pk=int(request.GET["edit"]), citation=citation), request.user)
+    edit_id = optional_id(request.GET.get("edit"), field="edit")
+    if edit_id and roles.is_curator(request.user):
+        editing = decorate(selectors.annotation_cards(user=request.user, pk=edit_id, citation=citation), request.user)
         editing = editing[0] if editing and editing[0].perms["edit"] else None
     return _render_workspace(request, review, citation, form=AnnotationForm(annotation=editing), editing=editing)
 
@@ -125,7 +127,7 @@ def annotation_create(request, pmid: int, citation_id: int):
 @require_POST
 @curator_required
 def annotation_update(request, pk: int):
-    annotation = get_object_or_404(MechanismAnnotation.objects.select_related("citation__review__article"), pk=pk)
+    annotation = annotation_or_404(pk)
     citation = annotation.citation
     review = citation.review
     citation = citation_or_404(review, citation.pk)
@@ -162,7 +164,7 @@ def annotation_update(request, pk: int):
             return redirect(workspace_url(citation, nav, f"annotation-{annotation.pk}"))
     else:
         messages.error(request, "The annotation was not saved: see the fields marked below.")
-    editing = decorate(annotations_for(request.user, pk=annotation.pk), request.user)
+    editing = decorate(selectors.annotation_cards(user=request.user, pk=annotation.pk), request.user)
     return _render_workspace(
         request,
         review,

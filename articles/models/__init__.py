@@ -1,0 +1,7 @@
+"""The articles app's models, one module per concern."""
+
+from .articles import Article, ArticleNotice, NoticeKind
+from .reviews import Citation, Review
+from .sync import ArticleChange, EditorAlert, SyncRun
+
+__all__ = ["Article", "ArticleChange", "ArticleNotice", "Citation", "EditorAlert", "NoticeKind", "Review", "SyncRun"]
