@@ -1,57 +1,31 @@
-"""Curation API: reads through selectors, writes through services, one small input serializer per write."""
+"""Mechanism annotations: reads, edits and the workflow (submit, accept, reject, revert), comments, history."""
 
-from typing import Any
-
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound
-from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
-from articles.models import Citation
-from articles.selectors import citation_get, citations_by_id
 from cafex_portal.exceptions import ApplicationError, NotAllowedError
 
-from . import access, selectors, services
-from .filters import AnnotationFilter, AssignmentFilter, TermFilter
-from .models import Assignment, MechanismAnnotation, ScreeningDecision
-from .serializers import (
+from .. import access, selectors, services
+from ..filters import AnnotationFilter
+from ..models import MechanismAnnotation
+from ..serializers import (
     WRITE_ERRORS,
     AcceptInputSerializer,
     AnnotationCreateInputSerializer,
     AnnotationSerializer,
     AnnotationUpdateInputSerializer,
-    AssignmentInputSerializer,
-    AssignmentSerializer,
     BulkAcceptInputSerializer,
     CommentInputSerializer,
     CommentSerializer,
     RejectInputSerializer,
     RevertInputSerializer,
     RevisionSerializer,
-    ScreeningInputSerializer,
-    ScreeningSerializer,
-    TermCreateInputSerializer,
-    TermMergeInputSerializer,
-    TermSerializer,
-    TermUpdateInputSerializer,
     VersionInputSerializer,
 )
-
-
-def validated(serializer_class: type, data: Any) -> dict:
-    """Input checked by a serializer; a failure is a 400 in the API's one error shape (cafex_portal.exceptions)."""
-    serializer = serializer_class(data=data)
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
-
-
-def _missing(kind: str, ids: list[int]) -> ApplicationError:
-    listed = ", ".join(str(i) for i in ids)
-    return ApplicationError(f"No {kind} with id {listed}.", extra={"errors": {kind: [f"Not found: {listed}."]}})
+from ._common import not_found, validated
 
 
 class AnnotationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -176,7 +150,7 @@ class AnnotationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         ids = list(dict.fromkeys(validated(BulkAcceptInputSerializer, request.data)["ids"]))
         found = selectors.annotation_visible_to(user=request.user).in_bulk(ids)
         if missing := [i for i in ids if i not in found]:
-            raise _missing("annotations", missing)
+            raise not_found("annotations", missing)
         services.annotation_bulk_accept(annotations=[found[i] for i in ids], user=request.user)
         annotations = selectors.annotation_list(user=request.user).filter(pk__in=ids)
         by_id = {annotation.pk: annotation for annotation in annotations}
@@ -204,117 +178,3 @@ class AnnotationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         if not access.can_read_history(request.user, annotation):
             raise NotAllowedError("The history is for editors and the annotation's author.")
         return Response(RevisionSerializer(selectors.annotation_history(annotation=annotation), many=True).data)
-
-
-UNDECIDED = {"decision": ScreeningDecision.Decision.UNDECIDED, "reason": "", "note": "", "decided_by": None}
-
-
-class CitationScreeningView(APIView):
-    """A citation's screening decision: in scope, out of scope (with a reason) or undecided."""
-
-    def _citation(self, pk: int) -> Citation:
-        citation = citation_get(pk=pk)
-        if citation is None:
-            raise NotFound(f"No citation with id {pk}.")
-        return citation
-
-    @extend_schema(responses={200: ScreeningSerializer})
-    def get(self, request: Request, pk: int) -> Response:
-        citation = self._citation(pk)
-        screening = selectors.screening_get(citation=citation)
-        if screening is None:
-            return Response({"citation": citation.pk, **UNDECIDED, "decided_at": None})
-        return Response(ScreeningSerializer(screening).data)
-
-    @extend_schema(request=ScreeningInputSerializer, responses={200: ScreeningSerializer})
-    def put(self, request: Request, pk: int) -> Response:
-        citation = self._citation(pk)
-        data = validated(ScreeningInputSerializer, request.data)
-        screening = services.screening_set(citation=citation, user=request.user, **data)
-        return Response(ScreeningSerializer(screening).data)
-
-    @extend_schema(request=ScreeningInputSerializer, responses={200: ScreeningSerializer})
-    def post(self, request: Request, pk: int) -> Response:
-        return self.put(request, pk)
-
-
-class AssignmentViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
-    """Citations given to curators. Editors see and manage all; curators see their own."""
-
-    serializer_class = AssignmentSerializer
-    filterset_class = AssignmentFilter
-    permission_classes = [IsAuthenticated]
-    lookup_value_regex = r"\d+"
-
-    def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):
-            return Assignment.objects.none()
-        return selectors.assignment_list(user=self.request.user)
-
-    @extend_schema(request=AssignmentInputSerializer, responses={201: AssignmentSerializer(many=True)})
-    def create(self, request: Request) -> Response:
-        data = validated(AssignmentInputSerializer, request.data)
-        ids = list(dict.fromkeys(data["citations"]))
-        found = citations_by_id(ids=ids)
-        if missing := [i for i in ids if i not in found]:
-            raise _missing("citations", missing)
-        assignments = services.assignment_create(
-            citations=[found[i] for i in ids], curator=data["curator"], user=request.user
-        )
-        listed = selectors.assignment_list(user=request.user).filter(pk__in=[a.pk for a in assignments])
-        return Response(AssignmentSerializer(listed, many=True).data, status=status.HTTP_201_CREATED)
-
-    @extend_schema(responses={204: None})
-    def destroy(self, request: Request, pk: int) -> Response:
-        services.assignment_delete(assignment=self.get_object(), user=request.user)
-        return Response(status=status.HTTP_204_NO_CONTENT)
-
-
-class VocabularyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    """Controlled vocabulary terms by facet. Reading is open; editors add, edit, merge and retire."""
-
-    serializer_class = TermSerializer
-    filterset_class = TermFilter
-    lookup_value_regex = r"\d+"
-    http_method_names = ["get", "post", "patch", "head", "options"]
-
-    def get_queryset(self):
-        return selectors.term_list()
-
-    @extend_schema(request=TermCreateInputSerializer, responses={201: TermSerializer})
-    def create(self, request: Request) -> Response:
-        data = validated(TermCreateInputSerializer, request.data)
-        term = services.term_create(user=request.user, **data)
-        return Response(TermSerializer(term).data, status=status.HTTP_201_CREATED)
-
-    @extend_schema(request=TermUpdateInputSerializer, responses={200: TermSerializer})
-    def partial_update(self, request: Request, pk: int) -> Response:
-        term = self.get_object()
-        data = validated(TermUpdateInputSerializer, request.data)
-        return Response(TermSerializer(services.term_update(term=term, user=request.user, **data)).data)
-
-    @extend_schema(
-        request=TermMergeInputSerializer,
-        responses={200: OpenApiResponse(TermSerializer, description="The term that stays.")},
-    )
-    @action(detail=True, methods=["post"])
-    def merge(self, request: Request, pk: int) -> Response:
-        """Merge this term into another of its facet; annotations move over and record it in their history."""
-        source = self.get_object()
-        target_id = validated(TermMergeInputSerializer, request.data)["into"]
-        target = selectors.term_get(pk=target_id)
-        if target is None:
-            raise _missing("into", [target_id])
-        return Response(TermSerializer(services.term_merge(source=source, target=target, user=request.user)).data)
-
-    @extend_schema(request=None, responses={200: TermSerializer})
-    @action(detail=True, methods=["post"])
-    def retire(self, request: Request, pk: int) -> Response:
-        """Stop offering the term; annotations that use it keep it."""
-        return Response(TermSerializer(services.term_retire(term=self.get_object(), user=request.user)).data)
-
-    @extend_schema(request=None, responses={200: TermSerializer})
-    @action(detail=True, methods=["post"])
-    def reactivate(self, request: Request, pk: int) -> Response:
-        """Offer a retired term again."""
-        return Response(TermSerializer(services.term_reactivate(term=self.get_object(), user=request.user)).data)

@@ -1,0 +1,8 @@
+"""Curation API: reads through selectors, writes through services, one small input serializer per write."""
+
+from .annotations import AnnotationViewSet
+from .assignments import AssignmentViewSet
+from .screening import CitationScreeningView
+from .vocabulary import VocabularyViewSet
+
+__all__ = ["AnnotationViewSet", "AssignmentViewSet", "CitationScreeningView", "VocabularyViewSet"]
