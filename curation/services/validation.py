@@ -43,7 +43,22 @@ def resolve_values(
     if not isinstance(values, dict):
         errors.add("values", "Give the values as an object mapping each facet to a list of term ids.")
         return grouped
+    wanted = _term_ids_by_facet(values, errors=errors)
+    all_ids = {term_id for ids in wanted.values() for term_id in ids}
+    terms = Term.objects.select_related("merged_into").in_bulk(all_ids) if all_ids else {}
+    for facet, ids in wanted.items():
+        already = {term.pk for term in current.get(facet, [])}
+        grouped[facet] = _terms_for_facet(facet, ids, terms=terms, already=already, errors=errors)
+    for facet in SINGLE_VALUE_FACETS:
+        if facet in wanted and len(grouped[facet]) > 1:
+            names = ", ".join(term.label for term in grouped[facet])
+            errors.add(facet, f"{Facet(facet).label} takes one value; choose one of: {names}.")
+    _check_drug_needs_resistance(grouped, errors=errors)
+    return grouped
 
+
+def _term_ids_by_facet(values: dict, *, errors: FieldErrors) -> dict[str, list[int]]:
+    """The term ids sent per facet; an unknown facet or a value that is not a list of ids is an error."""
     wanted: dict[str, list[int]] = {}
     for facet, ids in values.items():
         if facet not in Facet.values:
@@ -55,48 +70,46 @@ def resolve_values(
             errors.add(facet, f"Give the {facet_label(facet)} as a list of term ids.")
             continue
         wanted[facet] = list(ids)
+    return wanted
 
-    all_ids = {term_id for ids in wanted.values() for term_id in ids}
-    terms = Term.objects.select_related("merged_into").in_bulk(all_ids) if all_ids else {}
-    for facet, ids in wanted.items():
-        already = {term.pk for term in current.get(facet, [])}
-        chosen: list[Term] = []
-        for term_id in ids:
-            term = terms.get(term_id)
-            if term is None:
-                errors.add(facet, f"There is no vocabulary term with id {term_id}.")
-                continue
-            term = final_term(term)
-            if term.facet != facet:
-                errors.add(
-                    facet,
-                    f"“{term.label}” is a {facet_label(term.facet)} term; choose a {facet_label(facet)} term here.",
-                )
-            elif term.status == Term.Status.RETIRED and term.pk not in already:
-                errors.add(facet, f"“{term.label}” is retired and cannot be added; pick an active term.")
-            elif term.status == Term.Status.MERGED:
-                errors.add(facet, f"“{term.label}” was merged away; pick the term it was merged into.")
-            elif all(term.pk != other.pk for other in chosen):
-                chosen.append(term)
-        grouped[facet] = chosen
 
-    for facet in SINGLE_VALUE_FACETS:
-        if facet in wanted and len(grouped[facet]) > 1:
-            names = ", ".join(term.label for term in grouped[facet])
-            errors.add(facet, f"{Facet(facet).label} takes one value; choose one of: {names}.")
+def _terms_for_facet(
+    facet: str, ids: list[int], *, terms: dict[int, Term], already: set[int], errors: FieldErrors
+) -> list[Term]:
+    """The facet's terms in the order sent, each existing, of this facet and addable (or already there)."""
+    chosen: list[Term] = []
+    for term_id in ids:
+        term = terms.get(term_id)
+        if term is None:
+            errors.add(facet, f"There is no vocabulary term with id {term_id}.")
+            continue
+        term = final_term(term)
+        if term.facet != facet:
+            errors.add(
+                facet, f"“{term.label}” is a {facet_label(term.facet)} term; choose a {facet_label(facet)} term here."
+            )
+        elif term.status == Term.Status.RETIRED and term.pk not in already:
+            errors.add(facet, f"“{term.label}” is retired and cannot be added; pick an active term.")
+        elif term.status == Term.Status.MERGED:
+            errors.add(facet, f"“{term.label}” was merged away; pick the term it was merged into.")
+        elif all(term.pk != other.pk for other in chosen):
+            chosen.append(term)
+    return chosen
 
-    if grouped[Facet.DRUG] and not any(term.allows_drug for term in grouped[Facet.EFFECT]):
-        resistance = list(
-            Term.objects.filter(facet=Facet.EFFECT, allows_drug=True, status=Term.Status.ACTIVE)
-            .order_by("label")
-            .values_list("label", flat=True)
-        )
-        which = f" ({' or '.join(resistance)})" if resistance else ""
-        errors.add(
-            Facet.DRUG,
-            f"A drug is recorded only with a resistance effect{which}: add one under effect, or remove the drug.",
-        )
-    return grouped
+
+def _check_drug_needs_resistance(grouped: dict[str, list[Term]], *, errors: FieldErrors) -> None:
+    if not grouped[Facet.DRUG] or any(term.allows_drug for term in grouped[Facet.EFFECT]):
+        return
+    resistance = list(
+        Term.objects.filter(facet=Facet.EFFECT, allows_drug=True, status=Term.Status.ACTIVE)
+        .order_by("label")
+        .values_list("label", flat=True)
+    )
+    which = f" ({' or '.join(resistance)})" if resistance else ""
+    errors.add(
+        Facet.DRUG,
+        f"A drug is recorded only with a resistance effect{which}: add one under effect, or remove the drug.",
+    )
 
 
 def clean_text_fields(fields: dict[str, Any], *, errors: FieldErrors) -> dict[str, str]:
