@@ -13,6 +13,8 @@ class MechanismAnnotation(models.Model):
 
     `version` grows by one with every change; writers pass the version they saw, so a stale form never
     overwrites newer work. `client_token` makes a double-submitted create form create one annotation.
+    `contributors` are the people other than its author who changed it (editors may edit what they review):
+    having written part of it, none of them may be the one who accepts or rejects it.
     """
 
     class State(models.TextChoices):
@@ -29,6 +31,14 @@ class MechanismAnnotation(models.Model):
     # An annotation is curated work; a sync that drops a citation must not take it along silently.
     citation = models.ForeignKey(Citation, on_delete=models.PROTECT, related_name="annotations")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="annotations")
+    # Only the services add to it, with the revision that records the change; forms never edit it.
+    contributors = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        related_name="contributed_annotations",
+        blank=True,
+        editable=False,
+        help_text="Others who changed the annotation; they cannot review it.",
+    )
     state = models.CharField(max_length=16, choices=State.choices, default=State.DRAFT)
     terms = models.ManyToManyField(Term, through="AnnotationTerm", related_name="annotations", blank=True)
     quote = models.TextField(blank=True, default="", help_text="A short quote from the paper that supports it.")

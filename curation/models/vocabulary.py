@@ -23,6 +23,14 @@ class Facet(models.TextChoices):
     ROLE = "role", "Role"
 
 
+# How much a term may hold. The label and identifier columns are bounded by these; the synonyms (a JSON list)
+# and the description (text) are not, so the vocabulary service checks every limit before saving.
+LABEL_MAX = 200
+IDENTIFIER_MAX = 64
+SYNONYM_MAX = 200
+SYNONYMS_MAX = 50
+DESCRIPTION_MAX = 2000
+
 # Facets that hold at most one term per annotation.
 SINGLE_VALUE_FACETS = frozenset({Facet.DIRECTION})
 
@@ -79,10 +87,10 @@ class Term(models.Model):
         MERGED = "merged", "Merged"
 
     facet = models.CharField(max_length=32, choices=Facet.choices)
-    label = models.CharField(max_length=200)
+    label = models.CharField(max_length=LABEL_MAX)
     synonyms = models.JSONField(blank=True, default=list, help_text="Other names the term is found by.")
     identifier = models.CharField(
-        max_length=64,
+        max_length=IDENTIFIER_MAX,
         blank=True,
         default="",
         help_text="Public identifier where one exists: HGNC:…, MIMAT…, CL:…, DOID:…, NCIT:C…, CHEBI:….",

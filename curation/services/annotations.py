@@ -154,7 +154,11 @@ def annotation_update(
     notes: str | None = None,
 ) -> MechanismAnnotation:
     """Change an annotation the user saw at `expected_version`. None leaves a field alone; facets missing from
-    `values` keep their terms. A stale version raises ConflictError and changes nothing."""
+    `values` keep their terms. A stale version raises ConflictError and changes nothing.
+
+    An editor who changes someone else's annotation becomes one of its contributors, and so cannot accept or
+    reject it; saving it unchanged does not count.
+    """
     require_curator(user, "edit annotations")
     if not roles.is_editor(user) and annotation.author_id != user.pk:
         raise NotAllowedError("Only its author or an editor can edit this annotation.")
@@ -190,6 +194,9 @@ def annotation_update(
     transaction.savepoint_commit(savepoint)
     current.save(update_fields=[*text, "updated_at"])
     terms_set(current, grouped)
+    if not access.is_author(user, current):
+        current.contributors.add(user)
+        access.co_author_noted(user, current)
     revision_record(
         annotation=current, actor=user, action=AnnotationRevision.Action.UPDATED, before=before, values=grouped
     )

@@ -20,17 +20,37 @@ from ..models import (
     normalise_identifier,
     term_search_text,
 )
+from ..models.vocabulary import DESCRIPTION_MAX, IDENTIFIER_MAX, LABEL_MAX, SYNONYM_MAX, SYNONYMS_MAX
 from ._common import FieldErrors, field_error
 from .history import annotation_snapshot, snapshot_changes, terms_by_facet
 
-LABEL_MAX = 200
 EDITABLE_FIELDS = {"label", "synonyms", "identifier", "description", "allows_drug"}
 KNOWN_IDENTIFIERS = (
     "HGNC:…, MIMAT…/MI… (miRBase), CL:…, DOID:…, NCIT:C…, CHEBI:…, GO:…, ECO:…, hsa04151 (KEGG), R-HSA-…"
 )
 
 
+def _too_long(what: str, value: str, limit: int) -> str:
+    return f"Keep {what} to {limit:,} characters or fewer (it has {len(value):,})."
+
+
+def _preview(text: str) -> str:
+    return f"“{text[:40]}…”" if len(text) > 40 else f"“{text}”"
+
+
+def _text(fields: dict[str, Any], field: str, errors: FieldErrors) -> str | None:
+    """The field's text, stripped; None (with an error) for anything that is not text."""
+    value = fields[field]
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        errors.add(field, "Give text.")
+        return None
+    return value.strip()
+
+
 def _clean_synonyms(synonyms: Any, label: str, errors: FieldErrors) -> list[str]:
+    """Stripped, without repeats or the label itself, each and all of them within the limits."""
     if isinstance(synonyms, str):
         synonyms = [part for part in synonyms.replace("\n", ",").split(",")]
     if not isinstance(synonyms, (list, tuple)) or not all(isinstance(s, str) for s in synonyms):
@@ -40,23 +60,32 @@ def _clean_synonyms(synonyms: Any, label: str, errors: FieldErrors) -> list[str]
     cleaned = []
     for synonym in synonyms:
         synonym = synonym.strip()
-        if synonym and synonym.casefold() not in seen:
+        if len(synonym) > SYNONYM_MAX:
+            errors.add(
+                "synonyms",
+                f"Keep each synonym to {SYNONYM_MAX:,} characters or fewer; {_preview(synonym)} has {len(synonym):,}.",
+            )
+        elif synonym and synonym.casefold() not in seen:
             seen.add(synonym.casefold())
             cleaned.append(synonym)
+    if len(cleaned) > SYNONYMS_MAX:
+        errors.add("synonyms", f"Give at most {SYNONYMS_MAX} synonyms (there are {len(cleaned)}).")
     return cleaned
 
 
 def _check_fields(
     *, facet: str, fields: dict[str, Any], errors: FieldErrors, current: Term | None = None
 ) -> dict[str, Any]:
-    """Clean the given fields of a term in `facet`, checking the label and identifier are not taken."""
+    """Clean the given fields of a term in `facet`: within their limits, and the label and identifier not taken."""
     cleaned: dict[str, Any] = {}
     if "label" in fields:
-        label = (fields["label"] or "").strip()
-        if not label:
+        label = _text(fields, "label", errors)
+        if label is None:
+            pass  # not text: said so already
+        elif not label:
             errors.add("label", "Give the term a label.")
         elif len(label) > LABEL_MAX:
-            errors.add("label", f"Keep the label under {LABEL_MAX} characters.")
+            errors.add("label", _too_long("the label", label, LABEL_MAX))
         else:
             clash = Term.objects.filter(facet=facet, label__iexact=label).exclude(status=Term.Status.MERGED)
             clash = clash.exclude(pk=current.pk if current else None).first()
@@ -67,8 +96,11 @@ def _check_fields(
         label = cleaned.get("label") or (current.label if current else "")
         cleaned["synonyms"] = _clean_synonyms(fields["synonyms"], label, errors)
     if "identifier" in fields:
-        identifier = normalise_identifier(fields["identifier"] or "")
-        if identifier and identifier_source(identifier) is None:
+        identifier = _text(fields, "identifier", errors)
+        identifier = normalise_identifier(identifier) if identifier is not None else ""
+        if len(identifier) > IDENTIFIER_MAX:
+            errors.add("identifier", _too_long("the identifier", identifier, IDENTIFIER_MAX))
+        elif identifier and identifier_source(identifier) is None:
             errors.add("identifier", f"“{identifier}” is not an identifier we know; use one of {KNOWN_IDENTIFIERS}.")
         elif identifier:
             clash = Term.objects.filter(facet=facet, identifier=identifier).exclude(status=Term.Status.MERGED)
@@ -77,7 +109,10 @@ def _check_fields(
                 errors.add("identifier", f"{identifier} already identifies “{clash.label}” (id {clash.pk}).")
         cleaned["identifier"] = identifier
     if "description" in fields:
-        cleaned["description"] = (fields["description"] or "").strip()
+        description = _text(fields, "description", errors)
+        if description is not None and len(description) > DESCRIPTION_MAX:
+            errors.add("description", _too_long("the description", description, DESCRIPTION_MAX))
+        cleaned["description"] = description or ""
     if "allows_drug" in fields:
         allows_drug = bool(fields["allows_drug"])
         if allows_drug and facet != Facet.EFFECT:
@@ -186,6 +221,17 @@ def term_merge(*, source: Term, target: Term, user: Any) -> Term:
     if target.status != Term.Status.ACTIVE:
         raise field_error("into", f"“{target.label}” is {target.status}; merge into an active term.")
 
+    # The source's names live on as the target's synonyms, within the same limit as any edit.
+    known = {name.casefold() for name in [target.label, *target.synonyms]}
+    moved = [name for name in [source.label, *source.synonyms] if name.casefold() not in known]
+    synonyms = list(dict.fromkeys([*target.synonyms, *moved]))
+    if len(synonyms) > SYNONYMS_MAX:
+        raise field_error(
+            "into",
+            f"Merged, “{target.label}” would have {len(synonyms)} synonyms, and a term has at most {SYNONYMS_MAX} "
+            "synonyms: remove some from either term first.",
+        )
+
     annotation_ids = list(AnnotationTerm.objects.filter(term=source).values_list("annotation_id", flat=True))
     annotations = list(
         MechanismAnnotation.objects.filter(pk__in=annotation_ids).select_related("author").order_by("pk")
@@ -218,18 +264,15 @@ def term_merge(*, source: Term, target: Term, user: Any) -> Term:
         )
     AnnotationRevision.objects.bulk_create(revisions)
 
-    source_names = [source.label, *source.synonyms]
     source.status = Term.Status.MERGED
     source.merged_into = target
     source.save(update_fields=["status", "merged_into", "updated_at"])
     # Terms merged into the source earlier now point straight at the target: chains stay one step long.
     Term.objects.filter(merged_into=source).update(merged_into=target, updated_at=now)
 
-    known = {name.casefold() for name in [target.label, *target.synonyms]}
-    target.synonyms = [*target.synonyms, *[n for n in source_names if n.casefold() not in known]]
-    target.synonyms = list(dict.fromkeys(target.synonyms))
     if not target.identifier and source.identifier:
         target.identifier = source.identifier
+    target.synonyms = synonyms
     target.allows_drug = target.allows_drug or source.allows_drug
     target.search_text = term_search_text(target.label, target.synonyms)
     target.save()

@@ -11,6 +11,7 @@ from django.utils import timezone
 from cafex_portal.exceptions import ApplicationError, NotAllowedError
 from cafex_portal.roles import require_curator, require_editor
 
+from .. import access
 from ..models import AnnotationComment, AnnotationRevision, Facet, MechanismAnnotation, Term
 from ._common import field_error
 from .annotations import COMMENT_MAX, annotation_claim, terms_set
@@ -60,9 +61,11 @@ def _review(
     require_editor(user, f"{verb} annotations")
     if len(comment) > COMMENT_MAX:
         raise field_error("comment", f"Keep the comment under {COMMENT_MAX:,} characters.")
-    if annotation.author_id == user.pk:
-        raise NotAllowedError(f"You wrote this annotation, so another editor must {verb} it.")
     current = annotation_claim(annotation, expected_version=expected_version)
+    # Asked after the claim: it holds the row, so an edit that makes this editor a co-author cannot slip past.
+    if access.is_co_author(user, current, fresh=True):
+        wrote = "wrote" if access.is_author(user, current) else "edited"
+        raise NotAllowedError(f"You {wrote} this annotation, so another editor must {verb} it.")
     if current.state != State.SUBMITTED:
         raise ApplicationError(f"Only submitted annotations can be {verb}ed; this one is {_state_name(current)}.")
     if verdict == State.ACCEPTED:
@@ -150,7 +153,8 @@ def annotation_revert(
 ) -> MechanismAnnotation:
     """Restore the annotation as `revision` recorded it — terms, text, state and review — as a new revision.
 
-    A term merged since then comes back as the term it was merged into.
+    A term merged since then comes back as the term it was merged into. Restoring writes nothing new, so the
+    editor who reverts does not become a co-author: what comes back was written, and credited, before.
     """
     require_editor(user, "revert annotations")
     if revision.annotation_id != annotation.pk:

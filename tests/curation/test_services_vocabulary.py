@@ -43,6 +43,82 @@ def test_create_refuses_clashes_and_bad_identifiers(kwargs, field, fragment):
     assert fragment in " ".join(excinfo.value.extra["errors"][field])
 
 
+TOO_LONG = [
+    ({"label": "x" * 201}, "label", "200 characters or fewer"),
+    ({"synonyms": ["ok", "s" * 1_000_000]}, "synonyms", "200 characters or fewer"),
+    ({"synonyms": [f"name {n}" for n in range(51)]}, "synonyms", "at most 50 synonyms"),
+    ({"description": "d" * 2001}, "description", "2,000 characters or fewer"),
+    ({"identifier": "HGNC:" + "1" * 60}, "identifier", "64 characters or fewer"),
+]
+
+
+@pytest.mark.parametrize("kwargs, field, fragment", TOO_LONG)
+def test_create_keeps_names_and_description_to_a_bounded_size(kwargs, field, fragment):
+    with pytest.raises(ApplicationError) as excinfo:
+        services.term_create(facet="cargo", user=editor(), **{"label": "miR-99", **kwargs})
+    assert excinfo.value.status_code == 400
+    assert fragment in " ".join(excinfo.value.extra["errors"][field])
+    assert not Term.objects.filter(facet="cargo", label="miR-99").exists()
+
+
+@pytest.mark.parametrize("kwargs, field, fragment", TOO_LONG)
+def test_update_keeps_names_and_description_to_a_bounded_size(kwargs, field, fragment):
+    term = TermFactory(facet="cargo", label="miR-99", synonyms=["hsa-miR-99"], description="short")
+    with pytest.raises(ApplicationError) as excinfo:
+        services.term_update(term=term, user=editor(), **kwargs)
+    assert fragment in " ".join(excinfo.value.extra["errors"][field])
+    term.refresh_from_db()
+    assert (term.label, term.synonyms, term.description, term.identifier) == ("miR-99", ["hsa-miR-99"], "short", "")
+
+
+@pytest.mark.parametrize("field", ["label", "identifier", "description"])
+def test_text_fields_must_be_text(field):
+    with pytest.raises(ApplicationError) as excinfo:
+        services.term_create(facet="cargo", user=editor(), **{"label": "miR-99", field: ["not", "text"]})
+    assert list(excinfo.value.extra["errors"]) == [field]
+
+
+def test_the_limits_themselves_are_allowed():
+    term = services.term_create(
+        facet="cargo",
+        label="x" * 200,
+        user=editor(),
+        synonyms=[f"{n:03d}" + "s" * 197 for n in range(50)],
+        description="d" * 2000,
+    )
+    assert (len(term.label), len(term.synonyms), len(term.description)) == (200, 50, 2000)
+    # Repeats of a name are dropped before counting.
+    assert len(services.term_update(term=term, user=editor(), synonyms=[*term.synonyms, *term.synonyms]).synonyms) == 50
+
+
+def test_a_merge_that_would_overfill_the_synonyms_is_refused():
+    user = editor()
+    source = TermFactory(facet="cargo", label="dup", synonyms=[f"dup {n}" for n in range(30)])
+    target = TermFactory(facet="cargo", label="kept", synonyms=[f"kept {n}" for n in range(30)])
+    with pytest.raises(ApplicationError) as excinfo:
+        services.term_merge(source=source, target=target, user=user)
+    assert "at most 50 synonyms" in " ".join(excinfo.value.extra["errors"]["into"])
+    source.refresh_from_db()
+    target.refresh_from_db()
+    assert (source.status, len(target.synonyms)) == (Term.Status.ACTIVE, 30)
+
+
+def test_vocabulary_limits_through_the_api(api_client):
+    api_client.force_authenticate(editor())
+    huge = api_client.post(
+        "/api/v1/vocabulary/", {"facet": "cargo", "label": "miR-99", "synonyms": ["s" * 1_000_000]}, format="json"
+    )
+    assert huge.status_code == 400 and list(huge.json()["errors"]) == ["synonyms"]
+    term = api_client.post("/api/v1/vocabulary/", {"facet": "cargo", "label": "miR-99"}, format="json").json()
+    long = api_client.patch(f"/api/v1/vocabulary/{term['id']}/", {"description": "d" * 2001}, format="json")
+    assert long.status_code == 400 and list(long.json()["errors"]) == ["description"]
+    many = api_client.patch(
+        f"/api/v1/vocabulary/{term['id']}/", {"synonyms": [f"n{n}" for n in range(51)]}, format="json"
+    )
+    assert many.status_code == 400 and list(many.json()["errors"]) == ["synonyms"]
+    assert Term.objects.get(pk=term["id"]).synonyms == [] and Term.objects.get(pk=term["id"]).description == ""
+
+
 def test_the_same_label_may_live_in_two_facets():
     term = services.term_create(facet="target", label="miR-21", user=editor())
     assert term.facet == "target"

@@ -186,6 +186,101 @@ def test_a_curator_cannot_review_even_with_a_comment():
         services.annotation_reject(annotation=submitted_by(curator()), user=curator(), comment="")
 
 
+# --- an editor who rewrites someone's annotation is one of its authors
+
+
+def edited_by(rewriter, annotation: MechanismAnnotation, **changes) -> MechanismAnnotation:
+    version = MechanismAnnotation.objects.get(pk=annotation.pk).version
+    return services.annotation_update(annotation=annotation, user=rewriter, expected_version=version, **changes)
+
+
+def test_an_editor_who_rewrites_a_submitted_annotation_cannot_review_it():
+    author, rewriter, second = curator(), editor(), editor()
+    annotation = edited_by(rewriter, submitted_by(author), quote="What the editor would rather it said.")
+    with pytest.raises(NotAllowedError, match="You edited this annotation, so another editor must accept it") as accept:
+        services.annotation_accept(annotation=annotation, user=rewriter)
+    assert accept.value.status_code == 403
+    with pytest.raises(NotAllowedError, match="another editor must reject it"):
+        services.annotation_reject(annotation=annotation, user=rewriter, comment="no")
+    with pytest.raises(NotAllowedError, match=f"Annotation {annotation.pk} cannot be accepted"):
+        services.annotation_bulk_accept(annotations=[annotation], user=rewriter)
+    stored = MechanismAnnotation.objects.get(pk=annotation.pk)
+    assert (stored.state, stored.version, stored.reviewed_by) == (State.SUBMITTED, annotation.version, None)
+    assert list(stored.contributors.all()) == [rewriter]
+    assert stored.author == author  # still the curator's annotation, now with a co-author
+
+    accepted = services.annotation_accept(annotation=annotation, user=second)
+    assert (accepted.state, accepted.reviewed_by) == (State.ACCEPTED, second)
+
+
+def test_an_editor_who_edits_a_draft_cannot_review_it_once_submitted():
+    author, rewriter = curator(), editor()
+    draft = services.annotation_create(citation=CitationFactory(), user=author, values=complete_values())
+    draft = edited_by(rewriter, draft, figure="Fig. 4C")
+    annotation = services.annotation_submit(annotation=draft, user=author)
+    with pytest.raises(NotAllowedError, match="another editor"):
+        services.annotation_accept(annotation=annotation, user=rewriter)
+    assert services.annotation_reject(annotation=annotation, user=editor(), comment="Fig. 4C?").state == State.REJECTED
+
+
+def test_saving_unchanged_or_restoring_recorded_work_makes_no_co_author():
+    author, looker, restorer = curator(), editor(), editor()
+    annotation = submitted_by(author)
+    annotation = edited_by(looker, annotation, quote=annotation.quote)  # saved unchanged: nothing written
+    annotation = services.annotation_revert(  # what comes back was written, and credited, before
+        annotation=annotation, user=restorer, revision=annotation.revisions.get(action="submitted")
+    )
+    assert not annotation.contributors.exists()
+    assert services.annotation_accept(annotation=annotation, user=restorer).state == State.ACCEPTED
+
+
+def test_authors_editing_their_own_annotation_are_not_listed_as_co_authors():
+    author = curator()
+    draft = services.annotation_create(citation=CitationFactory(), user=author, values=complete_values())
+    draft = edited_by(author, draft, notes="checked")
+    assert not draft.contributors.exists()
+
+
+def test_the_history_credits_the_editors_rewrite_to_the_editor():
+    author, rewriter = curator(), editor()
+    annotation = edited_by(rewriter, submitted_by(author), quote="What the editor would rather it said.")
+    revisions = list(annotation.revisions.order_by("pk"))
+    assert [(r.action, r.actor) for r in revisions] == [
+        ("created", author),
+        ("submitted", author),
+        ("updated", rewriter),
+    ]
+    assert revisions[-1].changes == {"quote": {"from": "", "to": "What the editor would rather it said."}}
+
+
+def test_a_co_author_cannot_review_through_the_api(api_client):
+    author, rewriter, second = curator(), editor(), editor()
+    annotation = submitted_by(author)
+    base = f"/api/v1/annotations/{annotation.pk}"
+    api_client.force_authenticate(rewriter)
+    edited = api_client.patch(f"{base}/", {"version": annotation.version, "notes": "tightened"}, format="json")
+    assert edited.status_code == 200, edited.json()
+
+    accept = api_client.post(f"{base}/accept/", {}, format="json")
+    assert accept.status_code == 403 and "another editor" in accept.json()["detail"]
+    reject = api_client.post(f"{base}/reject/", {"comment": "no"}, format="json")
+    assert reject.status_code == 403
+    bulk = api_client.post("/api/v1/annotations/bulk-accept/", {"ids": [annotation.pk]}, format="json")
+    assert bulk.status_code == 403
+    assert MechanismAnnotation.objects.get(pk=annotation.pk).state == State.SUBMITTED
+
+    history = api_client.get(f"{base}/history/").json()
+    assert [(h["action"], h["actor"]) for h in history] == [
+        ("created", author.username),
+        ("submitted", author.username),
+        ("updated", rewriter.username),
+    ]
+
+    api_client.force_authenticate(second)
+    accepted = api_client.post(f"{base}/accept/", {}, format="json")
+    assert accepted.status_code == 200 and accepted.json()["reviewed_by"] == second.username
+
+
 # --- bulk accept
 
 
