@@ -1,13 +1,16 @@
 """Adding reviews and following syncs through the API, the editor pages, the command and the admin."""
 
 import pytest
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import Permission
 from django.core.management import call_command
 from rest_framework.authtoken.models import Token
 
 from articles.models import Article, Review, SyncRun
 from articles.services import sync_run_execute, sync_run_start
 from fake_eutils.scenarios import network_store
+from tests import factories
+
+from .factories import DEMO_REVIEW_PMID
 
 pytestmark = pytest.mark.django_db
 
@@ -16,16 +19,12 @@ REVIEW = 90_000_000
 
 @pytest.fixture
 def editor(db):
-    user = User.objects.create_user("edith", password="pw-for-tests-only")
-    user.groups.add(Group.objects.get_or_create(name="editor")[0])
-    return user
+    return factories.editor("edith")
 
 
 @pytest.fixture
 def curator(db):
-    user = User.objects.create_user("carl", password="pw-for-tests-only")
-    user.groups.add(Group.objects.get_or_create(name="curator")[0])
-    return user
+    return factories.curator("carl")
 
 
 @pytest.fixture
@@ -74,8 +73,8 @@ def test_a_bad_pmid_is_a_clear_400(api_client, editor, pmid):
 
 def test_sync_endpoint_returns_the_active_run_instead_of_a_second(api_client, editor, network, demo_review):
     api_client.force_authenticate(editor)
-    first = api_client.post("/api/v1/reviews/34852849/sync/").json()
-    second = api_client.post("/api/v1/reviews/34852849/sync/").json()
+    first = api_client.post(f"/api/v1/reviews/{DEMO_REVIEW_PMID}/sync/").json()
+    second = api_client.post(f"/api/v1/reviews/{DEMO_REVIEW_PMID}/sync/").json()
     assert first["id"] == second["id"] and first["state"] == "queued"
     assert SyncRun.objects.count() == 1
 
@@ -94,9 +93,9 @@ def test_editor_page_adds_a_review_and_shows_the_run(client, editor, network, dj
 
 def test_the_review_page_polls_an_active_run(client, editor, demo_review, fake_ncbi):
     client.force_login(editor)
-    client.post("/reviews/34852849/sync/")  # queued; on_commit never fires inside the test transaction
+    client.post(f"/reviews/{DEMO_REVIEW_PMID}/sync/")  # queued; on_commit never fires inside the test transaction
     run = SyncRun.objects.get()
-    page = client.get("/reviews/34852849/").content.decode()
+    page = client.get(f"/reviews/{DEMO_REVIEW_PMID}/").content.decode()
     assert f'hx-get="/sync-runs/{run.pk}/status/"' in page
     assert 'role="progressbar"' in page
     partial = client.get(f"/sync-runs/{run.pk}/status/").content.decode()
@@ -108,9 +107,7 @@ def test_sync_runs_are_for_signed_in_users(api_client, demo_review):
 
 
 def test_staff_without_the_editor_role_cannot_sync_from_the_admin(client, network, django_capture_on_commit_callbacks):
-    from django.contrib.auth.models import Permission
-
-    staff = User.objects.create_user("sam", password="pw-for-tests-only", is_staff=True)
+    staff = factories.UserFactory(username="sam", is_staff=True)
     staff.user_permissions.add(*Permission.objects.filter(codename__in=["view_review", "change_review"]))
     review = Review.objects.create(article=Article.objects.create(pmid=REVIEW))
     client.force_login(staff)
@@ -126,8 +123,8 @@ def test_curators_and_visitors_cannot_add_or_sync(client, curator, demo_review):
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
     client.force_login(curator)
     assert client.get("/reviews/add/").status_code == 403
-    assert client.post("/reviews/34852849/sync/").status_code == 403
-    assert "Sync now" not in client.get("/reviews/34852849/").content.decode()
+    assert client.post(f"/reviews/{DEMO_REVIEW_PMID}/sync/").status_code == 403
+    assert "Sync now" not in client.get(f"/reviews/{DEMO_REVIEW_PMID}/").content.decode()
 
 
 def test_editors_see_and_acknowledge_alerts(client, editor, network, django_capture_on_commit_callbacks):
@@ -184,3 +181,16 @@ def test_a_staff_editor_syncs_from_the_admin(client, editor, network, django_cap
     with django_capture_on_commit_callbacks(execute=True):
         client.post("/admin/articles/review/", {"action": "sync_now", "_selected_action": [review.pk]})
     assert SyncRun.objects.get().state == SyncRun.State.SUCCEEDED
+
+
+def test_a_fresh_process_can_queue_a_sync_by_the_tasks_name():
+    """Web processes never import articles.tasks themselves; the app registers the tasks when Django starts."""
+    import subprocess
+    import sys
+
+    script = (
+        "import django; django.setup(); from celery import current_app; "
+        "from articles.services.sync_runs import RUN_SYNC_TASK; print(RUN_SYNC_TASK in current_app.tasks)"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    assert done.stdout.strip() == "True", done.stderr
