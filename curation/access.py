@@ -90,10 +90,15 @@ def can_delete(user: Any, annotation: MechanismAnnotation) -> bool:
     return is_curator(user) and is_author(user, annotation) and annotation.state == state.DRAFT
 
 
+def can_read_internal_notes(user: Any) -> bool:
+    """Comments and editors' review notes are for the curation team: curators and editors."""
+    return is_curator(user)
+
+
 def can_read_comments(user: Any, annotation: MechanismAnnotation) -> bool:
     """The discussion of an annotation — editors' reasons for rejecting it included — is internal: curators and
     editors who can see the annotation read it; visitors see an accepted annotation without it."""
-    return is_curator(user) and can_view(user, annotation)
+    return can_read_internal_notes(user) and can_view(user, annotation)
 
 
 def can_comment(user: Any, annotation: MechanismAnnotation) -> bool:

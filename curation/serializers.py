@@ -5,7 +5,6 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from articles.models import Citation
-from cafex_portal import roles
 
 from .models import (
     AnnotationComment,
@@ -143,9 +142,8 @@ class AnnotationSerializer(serializers.ModelSerializer):
 
     def to_representation(self, annotation: MechanismAnnotation) -> dict:
         data = super().to_representation(annotation)
-        request = self.context.get("request")
-        if request is None or not roles.is_curator(request.user):
-            data["review_comment"] = ""  # an editor's review note is for the curation team, like the comments
+        if not self.context.get("internal_notes"):  # set by the view from access.can_read_internal_notes
+            data["review_comment"] = ""
         return data
 
 

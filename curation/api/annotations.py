@@ -44,6 +44,9 @@ class AnnotationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
             return MechanismAnnotation.objects.none()
         return selectors.annotation_list(user=self.request.user)
 
+    def get_serializer_context(self) -> dict:
+        return {**super().get_serializer_context(), "internal_notes": access.can_read_internal_notes(self.request.user)}
+
     def _show(self, annotation: MechanismAnnotation, status_code: int = status.HTTP_200_OK) -> Response:
         fresh = selectors.annotation_get(user=self.request.user, pk=annotation.pk) or annotation
         return Response(AnnotationSerializer(fresh, context=self.get_serializer_context()).data, status=status_code)
@@ -154,7 +157,8 @@ class AnnotationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         services.annotation_bulk_accept(annotations=[found[i] for i in ids], user=request.user)
         annotations = selectors.annotation_list(user=request.user).filter(pk__in=ids)
         by_id = {annotation.pk: annotation for annotation in annotations}
-        return Response(AnnotationSerializer([by_id[i] for i in ids], many=True).data)
+        shown = AnnotationSerializer([by_id[i] for i in ids], many=True, context=self.get_serializer_context())
+        return Response(shown.data)
 
     @extend_schema(methods=["GET"], responses={200: CommentSerializer(many=True)})
     @extend_schema(methods=["POST"], request=CommentInputSerializer, responses={201: CommentSerializer})

@@ -88,8 +88,8 @@ def annotation_comments(*, annotation: MechanismAnnotation) -> QuerySet[Annotati
 
 
 def annotation_list_awaiting_review(*, user: Any) -> QuerySet[MechanismAnnotation]:
-    """Submitted annotations waiting for this editor: everyone's but their own, oldest first."""
+    """Submitted annotations waiting for this editor: all but those they wrote or changed, oldest first."""
     if not roles.is_editor(user):
         return MechanismAnnotation.objects.none()
-    waiting = MechanismAnnotation.objects.filter(state=State.SUBMITTED).exclude(author=user)
+    waiting = MechanismAnnotation.objects.filter(state=State.SUBMITTED).exclude(author=user).exclude(contributors=user)
     return annotation_prefetch(waiting.order_by("submitted_at", "pk"))
