@@ -1,6 +1,10 @@
+"""Factories for articles, reviews and citations."""
+
 import factory
 
 from articles.models import Article, Citation, Review
+
+DEMO_REVIEW_PMID = 34852849  # the bundled review that demo_review_load() and `manage.py load_demo` bring in
 
 
 class ArticleFactory(factory.django.DjangoModelFactory):

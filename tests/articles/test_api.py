@@ -6,11 +6,11 @@ from django.test.utils import CaptureQueriesContext
 
 from articles.models import Citation
 
-from .factories import ArticleFactory, CitationFactory, ReviewFactory
+from .factories import DEMO_REVIEW_PMID, ArticleFactory, CitationFactory, ReviewFactory
 
 pytestmark = pytest.mark.django_db
 
-REVIEW = 34852849
+REVIEW = DEMO_REVIEW_PMID
 ARTICLE_KEYS = {"pmid", "doi", "pmcid", "title", "journal", "year", "authors", "publication_types", "retracted"}
 
 

@@ -1,10 +1,7 @@
-"""Factories for curation data, built on the article factories."""
+"""Factories for curation data, built on the article factories; the people come from tests.factories."""
 
 import factory
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 
-from cafex_portal.roles import CURATOR_GROUP, EDITOR_GROUP
 from curation.models import (
     AnnotationTerm,
     Assignment,
@@ -16,12 +13,14 @@ from curation.models import (
 )
 from curation.vocabulary_seed import seed_vocabulary
 from tests.articles.factories import ArticleFactory, CitationFactory, ReviewFactory
+from tests.factories import PASSWORD, UserFactory, curator, editor, superuser
 
 __all__ = [
     "ArticleFactory",
     "AssignmentFactory",
     "CitationFactory",
     "MechanismAnnotationFactory",
+    "PASSWORD",
     "ReviewFactory",
     "ScreeningDecisionFactory",
     "TermFactory",
@@ -31,35 +30,8 @@ __all__ = [
     "editor",
     "ensure_seed",
     "superuser",
+    "term",
 ]
-
-
-class UserFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = get_user_model()
-        django_get_or_create = ("username",)
-        skip_postgeneration_save = True
-
-    username = factory.Sequence(lambda n: f"user{n}")
-    email = factory.LazyAttribute(lambda user: f"{user.username}@example.org")
-    password = factory.django.Password("pw-for-tests-only")
-
-    @factory.post_generation
-    def roles(self, create, extracted, **kwargs):
-        for name in extracted or ():
-            self.groups.add(Group.objects.get_or_create(name=name)[0])
-
-
-def curator(username: str | None = None):
-    return UserFactory(roles=[CURATOR_GROUP], **({"username": username} if username else {}))
-
-
-def editor(username: str | None = None):
-    return UserFactory(roles=[EDITOR_GROUP], **({"username": username} if username else {}))
-
-
-def superuser(username: str = "admin"):
-    return UserFactory(username=username, is_superuser=True, is_staff=True)
 
 
 class TermFactory(factory.django.DjangoModelFactory):
@@ -110,12 +82,21 @@ def ensure_seed() -> None:
     seed_vocabulary(Term)
 
 
+def term(facet: str, label: str) -> Term:
+    """A term of the starting vocabulary, by facet and exact label."""
+    try:
+        return Term.objects.get(facet=facet, label=label)
+    except Term.DoesNotExist:
+        ensure_seed()
+        return Term.objects.get(facet=facet, label=label)
+
+
 def complete_values(**overrides) -> dict[str, list[int]]:
     """Term ids for a mechanism that can be submitted: the worked example of docs/curation.md (miR-522, gastric cancer)."""
     ensure_seed()
 
     def ids(facet: str, *labels: str) -> list[int]:
-        return [Term.objects.get(facet=facet, label=label).pk for label in labels]
+        return [term(facet, label).pk for label in labels]
 
     values = {
         "cargo_type": ids("cargo_type", "miRNA"),

@@ -13,6 +13,7 @@ from .factories import (
     ScreeningDecisionFactory,
     TermFactory,
     curator,
+    editor,
     superuser,
 )
 
@@ -105,10 +106,7 @@ def test_changelist_query_count_is_flat(admin_client_, model, django_assert_max_
 
 
 def test_a_staff_editor_can_read_every_record_in_the_admin_but_not_edit_it(client):
-    from django.contrib.auth.models import Group, User
-
-    user = User.objects.create_user("ada", password="pw-for-tests-only", is_staff=True)
-    user.groups.add(Group.objects.get(name="editor"))
+    user = editor("ada", is_staff=True)
     client.force_login(user)
     for url in ["/admin/articles/article/", "/admin/articles/review/", "/admin/articles/syncrun/",
                 "/admin/curation/term/", "/admin/curation/mechanismannotation/", "/admin/articles/editoralert/"]:  # fmt: skip
