@@ -33,9 +33,9 @@ def demo_review(db):
 
 @pytest.fixture
 def admin_user(db):
-    from django.contrib.auth import get_user_model
+    from tests.factories import superuser
 
-    return get_user_model().objects.create_superuser(username="root", password="pw-for-tests-only")
+    return superuser("root")
 
 
 @pytest.hookimpl(hookwrapper=True)

@@ -189,13 +189,11 @@ def test_an_inserted_reference_does_not_take_the_row_of_one_it_resembles():
 
 
 def test_a_second_erratum_opens_the_alert_again():
-    from django.contrib.auth.models import Group, User
-
     from articles.models import EditorAlert
     from articles.services import editor_alert_acknowledge
+    from tests.factories import editor as make_editor
 
-    editor = User.objects.create_user("ed")
-    editor.groups.add(Group.objects.get_or_create(name="editor")[0])
+    editor = make_editor("ed")
     article_upsert_many(records=[_record(1, notices=(Notice(kind="erratum_in", pmid=8),))])
     alert = EditorAlert.objects.get()
     editor_alert_acknowledge(alert_ids=[alert.pk], user=editor)

@@ -1,16 +1,10 @@
 """One error shape for the whole API, stated in the schema."""
 
-from django.contrib.auth import get_user_model
+from tests import factories
 
 
 def test_every_api_error_has_one_shape(api_client, db, settings):
-    from django.contrib.auth.models import Group
-
-    from cafex_portal.roles import EDITOR_GROUP
-
-    editor = get_user_model().objects.create_user("shape-editor", password="pw")
-    editor.groups.add(Group.objects.get_or_create(name=EDITOR_GROUP)[0])
-    api_client.force_authenticate(editor)
+    api_client.force_authenticate(factories.editor())
 
     bad_body = api_client.post("/api/v1/reviews/", {"pmid": "not a number"}, format="json")
     assert bad_body.status_code == 400
