@@ -2,27 +2,29 @@
 
 import hashlib
 from collections.abc import Callable
+from pathlib import Path
 
 import redis
 from django.conf import settings
 
 from .client import EutilsClient, RequestAttempt
-from .ratelimit import LocalRateLimiter, RedisRateLimiter
-
-_local_limiter: LocalRateLimiter | None = None
+from .ratelimit import FileRateLimiter, RedisRateLimiter
 
 
-def rate_limiter_get() -> LocalRateLimiter | RedisRateLimiter:
-    """One limit for every process that talks to NCBI: in Redis when there is one, else per process."""
-    global _local_limiter
+def rate_limiter_get() -> FileRateLimiter | RedisRateLimiter:
+    """One limit for every process that talks to NCBI: in Redis when there is one, else in a file of this host.
+
+    The file lies in NCBI_RATE_LIMIT_DIR (the project's `var/` unless set).
+    """
+    # NCBI counts per API key (or per address without one): one shared window per key.
+    api_key = settings.NCBI_API_KEY
+    key_id = hashlib.sha256(api_key.encode()).hexdigest()[:12] if api_key else "anon"
     if settings.REDIS_URL:
-        # NCBI counts per API key (or per address without one): one shared window per key.
-        api_key = settings.NCBI_API_KEY
-        key = f"cafex:ncbi:rate:{hashlib.sha256(api_key.encode()).hexdigest()[:12] if api_key else 'anon'}"
-        return RedisRateLimiter(redis.Redis.from_url(settings.REDIS_URL), key, settings.NCBI_MAX_RPS)
-    if _local_limiter is None or _local_limiter.max_rps != settings.NCBI_MAX_RPS:
-        _local_limiter = LocalRateLimiter(settings.NCBI_MAX_RPS)
-    return _local_limiter
+        return RedisRateLimiter(
+            redis.Redis.from_url(settings.REDIS_URL), f"cafex:ncbi:rate:{key_id}", settings.NCBI_MAX_RPS
+        )
+    directory = Path(settings.NCBI_RATE_LIMIT_DIR)
+    return FileRateLimiter(directory / f"ncbi-rate-{key_id}", settings.NCBI_MAX_RPS)
 
 
 def ncbi_client_get(*, on_request: Callable[[RequestAttempt], None] | None = None) -> EutilsClient:

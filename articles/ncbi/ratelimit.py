@@ -1,6 +1,7 @@
-"""Rate limits for NCBI E-utilities: one process (LocalRateLimiter) or every worker sharing Redis (RedisRateLimiter).
+"""Rate limits for NCBI E-utilities: one process (LocalRateLimiter), the processes of one host sharing a file
+(FileRateLimiter) or every worker sharing Redis (RedisRateLimiter).
 
-Both keep a sliding log of the times slots were granted and allow at most ``max_rps`` grants in any
+All keep a sliding log of the times slots were granted and allow at most ``max_rps`` grants in any
 ``window_seconds``. NCBI counts requests when they *arrive*, and arrival = grant + a network delay that varies from
 request to request; with a window of exactly 1 s, two grants 1.0 s apart could arrive 0.95 s apart and make a
 fourth request land inside NCBI's second. The default window of 1.1 s absorbs up to 100 ms of such jitter.
@@ -8,11 +9,14 @@ fourth request land inside NCBI's second. The default window of 1.1 s absorbs up
 
 from __future__ import annotations
 
+import fcntl
+import os
 import threading
 import time
 import uuid
 from collections import deque
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, Protocol
 
 DEFAULT_WINDOW_SECONDS = 1.1
@@ -54,6 +58,71 @@ class LocalRateLimiter:
                     return
                 wait = self._granted[0] + self.window_seconds - now
             self._sleep(max(wait, 0.001))
+
+
+class FileRateLimiter:
+    """Sliding-window limit shared by every process of one host that uses the same file.
+
+    Without Redis, two processes that talk to NCBI at once (the dev server and ``manage.py sync_review``, or two
+    ``sync_review``) would each keep their own window and together exceed the limit. Here the grant times live in
+    the file: each attempt opens it, takes an exclusive ``flock``, drops grants older than the window and records
+    its own if a slot is free. The file is opened afresh every time because a lock belongs to an open file, so one
+    shared by threads, or inherited across ``fork``, would not keep them apart.
+
+    Times come from ``time.monotonic``, one clock for every process of the host that no clock adjustment moves.
+    A time ahead of now can only come from before a reboot and is dropped, as is a line that is not a number.
+    """
+
+    def __init__(
+        self,
+        path: str | os.PathLike[str],
+        max_rps: int,
+        *,
+        window_seconds: float = DEFAULT_WINDOW_SECONDS,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        if max_rps < 1:
+            raise ValueError("max_rps must be at least 1")
+        self.path = Path(path)
+        self.max_rps = max_rps
+        self.window_seconds = window_seconds
+        self._clock = clock
+        self._sleep = sleep
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+
+    def try_acquire(self) -> float:
+        """Take a slot if one is free and return 0.0, or return the seconds to wait before trying again."""
+        with open(os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644), "r+", encoding="utf-8", errors="replace") as file:
+            fcntl.flock(file, fcntl.LOCK_EX)  # released when the file is closed
+            now = self._clock()
+            granted = sorted(t for t in _times(file.read()) if now - self.window_seconds < t <= now)
+            if len(granted) >= self.max_rps:
+                # Free once enough of the oldest grants have left the window (more than max_rps are possible
+                # when processes configured with a higher limit share the file).
+                return granted[len(granted) - self.max_rps] + self.window_seconds - now
+            granted.append(now)
+            file.seek(0)
+            file.write("".join(f"{t!r}\n" for t in granted))
+            file.truncate()
+            return 0.0
+
+    def acquire(self) -> None:
+        while True:
+            wait = self.try_acquire()
+            if wait == 0:
+                return
+            self._sleep(max(wait, 0.001))
+
+
+def _times(text: str) -> list[float]:
+    times = []
+    for line in text.split():
+        try:
+            times.append(float(line))
+        except ValueError:  # a write cut short by a crash: that grant is forgotten
+            continue
+    return times
 
 
 # KEYS[1]: sorted set of grants (member: unique token, score: grant time in microseconds, Redis clock).

@@ -33,6 +33,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # A NUL in a query string or form is a 400 before any view runs; an unreachable database is a 503, not a 500.
+    "cafex_portal.middleware.RefuseNulMiddleware",
+    "cafex_portal.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -121,6 +124,8 @@ NCBI_EMAIL = env("NCBI_EMAIL", default="")
 NCBI_TOOL = env("NCBI_TOOL", default="cafex-portal")
 NCBI_API_KEY = env("NCBI_API_KEY", default="")
 NCBI_MAX_RPS = env.int("NCBI_MAX_RPS", default=10 if NCBI_API_KEY else 3)
+# Without Redis, the processes of one host share the NCBI limit through a locked file in this directory.
+NCBI_RATE_LIMIT_DIR = env("NCBI_RATE_LIMIT_DIR", default=str(VAR_DIR))
 NCBI_TIMEOUT = env.float("NCBI_TIMEOUT", default=30.0)
 NCBI_MAX_ATTEMPTS = env.int("NCBI_MAX_ATTEMPTS", default=6)
 NCBI_BACKOFF_BASE = env.float("NCBI_BACKOFF_BASE", default=0.5)
@@ -149,6 +154,12 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
+    ],
+    # DRF's JSON parser, refusing deep nesting and NUL characters with a 400 (see cafex_portal.parsers).
+    "DEFAULT_PARSER_CLASSES": [
+        "cafex_portal.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
     ],
     "DEFAULT_PERMISSION_CLASSES": [
         "cafex_portal.permissions.ReadOpenWriteAuthenticated",
