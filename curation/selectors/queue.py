@@ -22,6 +22,7 @@ from django.db.models.functions import Coalesce
 
 from articles.models import Citation, Review
 from cafex_portal import roles
+from cafex_portal.forms import parse_id
 
 from ..models import Assignment, MechanismAnnotation, ScreeningDecision
 
@@ -125,8 +126,8 @@ def curation_queue(
             | Q(citation_text__icontains=text)
             | Q(article__journal_title__icontains=text)
         )
-        if text.isdigit():
-            number = int(text)
+        number = parse_id(text)
+        if number is not None:
             match |= Q(article__pmid=number) | Q(cited_pmid=number) | Q(position=number)
         citations = citations.filter(match)
     return _queue_order(_queue_queryset(citations))

@@ -7,13 +7,16 @@ from dataclasses import dataclass
 from django.db.models import Case, Count, IntegerField, Max, Q, QuerySet, When
 from django.db.models.functions import Lower
 
+from cafex_portal.forms import parse_id
+
 from ..models import Facet, Term
 
 
 def term_ids_matching(*, facet: str, values: Iterable[str]) -> list[int]:
     """Ids of the facet's terms named by id or label (case-insensitive); a merged term stands for its target."""
-    ids = [int(v) for v in values if str(v).strip().isdigit()]
-    labels = [str(v).strip() for v in values if str(v).strip() and not str(v).strip().isdigit()]
+    names = [str(v).strip() for v in values if str(v).strip()]
+    ids = [parse_id(name) for name in names if parse_id(name) is not None]
+    labels = [name for name in names if parse_id(name) is None]
     match = Q(pk__in=ids)
     for label in labels:
         match |= Q(label__iexact=label)
