@@ -1,15 +1,17 @@
 import django_filters
 from django.db.models import QuerySet
 
+from cafex_portal.filters import IdFilter, YearFilter
+
 from .models import Article, Citation, SyncRun
 from .selectors import citations_of_relation
 
 
 class ArticleFilter(django_filters.FilterSet):
-    pmid = django_filters.NumberFilter(field_name="pmid")
+    pmid = IdFilter(field_name="pmid")
     doi = django_filters.CharFilter(field_name="doi", lookup_expr="iexact", label="DOI (case-insensitive)")
     pmcid = django_filters.CharFilter(field_name="pmcid", lookup_expr="iexact")
-    year = django_filters.NumberFilter(field_name="pub_year")
+    year = YearFilter(field_name="pub_year")
     retracted = django_filters.BooleanFilter(field_name="is_retracted")
 
     class Meta:
@@ -32,7 +34,7 @@ class CitationFilter(django_filters.FilterSet):
 
 
 class SyncRunFilter(django_filters.FilterSet):
-    review = django_filters.NumberFilter(field_name="review__article__pmid", label="Review PMID")
+    review = IdFilter(field_name="review__article__pmid", label="Review PMID")
     state = django_filters.MultipleChoiceFilter(choices=SyncRun.State.choices)
 
     class Meta:

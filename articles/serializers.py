@@ -13,7 +13,7 @@ class ArticleSerializer(serializers.ModelSerializer):
     title = serializers.CharField(source="plain_title", read_only=True)
     title_html = serializers.CharField(source="title", read_only=True)
     journal = serializers.SerializerMethodField()
-    year = serializers.IntegerField(source="pub_year", read_only=True)
+    year = serializers.IntegerField(source="pub_year", read_only=True, allow_null=True)
     authors = serializers.ListField(source="author_names", child=serializers.CharField(), read_only=True)
     retracted = serializers.BooleanField(source="is_retracted", read_only=True)
     pub_date = serializers.SerializerMethodField()

@@ -51,3 +51,15 @@ class IdListField(forms.Field):
         if None in ids:
             raise ValidationError("Every value must be an id (a positive whole number).", code="invalid")
         return ids
+
+
+class IdFormField(forms.IntegerField):
+    """A database id or a PMID: a whole number from 1 to `max_value` (an int4 column's range by default)."""
+
+    def __init__(self, *, max_value: int = 2**31 - 1, **kwargs) -> None:
+        super().__init__(min_value=1, max_value=max_value, **kwargs)
+
+    def to_python(self, value):
+        if value not in self.empty_values and parse_id(value) is None:
+            raise ValidationError("Give an id: a positive whole number.", code="invalid")
+        return super().to_python(value)

@@ -4,6 +4,7 @@ import django_filters
 from django.db.models import Exists, OuterRef, QuerySet
 
 from articles.models import Citation
+from cafex_portal.filters import IdFilter
 
 from .models import AnnotationTerm, Assignment, Facet, MechanismAnnotation, Term
 from .selectors import term_ids_matching, term_search_order
@@ -25,9 +26,9 @@ class FacetTermFilter(django_filters.CharFilter):
 
 
 class AnnotationFilter(django_filters.FilterSet):
-    review = django_filters.NumberFilter(field_name="citation__review__article__pmid", label="Review PMID")
-    pmid = django_filters.NumberFilter(field_name="citation__article__pmid", label="Annotated article PMID")
-    citation = django_filters.NumberFilter(field_name="citation_id", label="Citation id")
+    review = IdFilter(field_name="citation__review__article__pmid", label="Review PMID")
+    pmid = IdFilter(field_name="citation__article__pmid", label="Annotated article PMID")
+    citation = IdFilter(field_name="citation_id", label="Citation id")
     relation = django_filters.ChoiceFilter(field_name="citation__relation", choices=Citation.Relation.choices)
     state = django_filters.MultipleChoiceFilter(choices=MechanismAnnotation.State.choices)
     author = django_filters.CharFilter(field_name="author__username", label="Author's username")
@@ -64,8 +65,8 @@ class TermFilter(django_filters.FilterSet):
 
 class AssignmentFilter(django_filters.FilterSet):
     curator = django_filters.CharFilter(field_name="curator__username", label="Curator's username")
-    review = django_filters.NumberFilter(field_name="citation__review__article__pmid", label="Review PMID")
-    citation = django_filters.NumberFilter(field_name="citation_id", label="Citation id")
+    review = IdFilter(field_name="citation__review__article__pmid", label="Review PMID")
+    citation = IdFilter(field_name="citation_id", label="Citation id")
 
     class Meta:
         model = Assignment
