@@ -1,17 +1,16 @@
+"""Reviews: list, detail, adding one and starting its sync; a review's citations."""
+
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
-from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
-from . import selectors
-from .filters import ArticleFilter, CitationFilter, SyncRunFilter
-from .models import Citation, SyncRun
-from .serializers import (
-    ArticleDetailSerializer,
-    ArticleSerializer,
+from .. import selectors
+from ..filters import CitationFilter
+from ..models import Citation, SyncRun
+from ..serializers import (
     CitationSerializer,
     ReviewAddedSerializer,
     ReviewCreateInputSerializer,
@@ -19,7 +18,7 @@ from .serializers import (
     ReviewSerializer,
     SyncRunSerializer,
 )
-from .services import review_add, review_sync_request
+from ..services import review_add, review_sync_request
 
 
 class ReviewViewSet(viewsets.ReadOnlyModelViewSet):
@@ -74,34 +73,3 @@ class ReviewCitationList(generics.ListAPIView):
         if review is None:
             raise NotFound("No review with this PMID.")
         return selectors.citation_list(review=review)
-
-
-class ArticleViewSet(viewsets.ReadOnlyModelViewSet):
-    """Bibliographic records, filterable by PMID, DOI (case-insensitive), PMCID, year and retraction."""
-
-    lookup_field = "pmid"
-    lookup_value_regex = r"\d+"
-    filterset_class = ArticleFilter
-
-    def get_queryset(self):
-        queryset = selectors.article_list()
-        if self.action == "retrieve":
-            queryset = queryset.prefetch_related("notices")
-        return queryset
-
-    def get_serializer_class(self):
-        return ArticleDetailSerializer if self.action == "retrieve" else ArticleSerializer
-
-
-class SyncRunViewSet(viewsets.ReadOnlyModelViewSet):
-    """Sync runs, newest first: state, progress, counts, requests made, errors.
-
-    For signed-in users only: errors name failed requests and who started what.
-    """
-
-    serializer_class = SyncRunSerializer
-    permission_classes = [IsAuthenticated]
-    filterset_class = SyncRunFilter
-
-    def get_queryset(self):
-        return selectors.sync_run_list()

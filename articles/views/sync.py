@@ -1,8 +1,8 @@
+"""Editors' pages: adding a review, starting a sync and following it, acknowledging alerts."""
+
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import BadRequest, PermissionDenied
-from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import pluralize
 from django.views.decorators.http import require_POST
@@ -10,63 +10,10 @@ from django.views.decorators.http import require_POST
 from cafex_portal.exceptions import ApplicationError, NotAllowedError
 from cafex_portal.roles import is_editor
 
-from . import selectors, services
-from .forms import AlertAcknowledgeForm, ReviewAddForm
-from .models import Citation, SyncRun
-
-TABS = [
-    (Citation.Relation.REFERENCE, "References"),
-    (Citation.Relation.CITED_BY, "Cited by"),
-    (Citation.Relation.SIMILAR, "Similar"),
-]
-CITATIONS_PER_PAGE = 100
-
-
-def found(thing, message: str):
-    """`thing`, or a 404 saying what was not found."""
-    if thing is None:
-        raise Http404(message)
-    return thing
-
-
-def home(request):
-    return render(request, "articles/home.html", {"reviews": selectors.review_list()})
-
-
-def review_detail(request, pmid: int):
-    review = found(selectors.review_get(pmid=pmid), "No review with this PMID.")
-    relation = request.GET.get("tab", Citation.Relation.REFERENCE)
-    if relation not in Citation.Relation.values:
-        relation = Citation.Relation.REFERENCE
-    page = Paginator(selectors.citation_list(review=review, relation=relation), CITATIONS_PER_PAGE).get_page(
-        request.GET.get("page")
-    )
-    counts = {
-        Citation.Relation.REFERENCE: review.reference_count,
-        Citation.Relation.CITED_BY: review.cited_by_count,
-        Citation.Relation.SIMILAR: review.similar_count,
-    }
-    editor = is_editor(request.user)
-    return render(
-        request,
-        "articles/review_detail.html",
-        {
-            "review": review,
-            "article": review.article,
-            "tabs": [(value, label, counts[value]) for value, label in TABS],
-            "relation": relation,
-            "page": page,
-            "is_editor": editor,
-            "run": selectors.sync_run_latest(review=review),
-            "alerts": selectors.editor_alerts_open(review=review) if editor else [],
-        },
-    )
-
-
-def article_detail(request, pk: int):
-    article = found(selectors.article_get(pk=pk), "No article with this id.")
-    citations = selectors.article_citing_reviews(article=article)
-    return render(request, "articles/article_detail.html", {"article": article, "citations": citations})
+from .. import selectors, services
+from ..forms import AlertAcknowledgeForm, ReviewAddForm
+from ..models import SyncRun
+from ._common import found
 
 
 def review_add_page(request):

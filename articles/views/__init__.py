@@ -1,0 +1,14 @@
+"""The articles pages, one module per concern."""
+
+from .pages import article_detail, home, review_detail
+from .sync import alert_acknowledge, review_add_page, review_sync_now, sync_run_status
+
+__all__ = [
+    "alert_acknowledge",
+    "article_detail",
+    "home",
+    "review_add_page",
+    "review_detail",
+    "review_sync_now",
+    "sync_run_status",
+]
