@@ -1,4 +1,4 @@
-"""What each E-utility answers, given the request parameters (the HTTP side is in server.py)."""
+"""What each E-utility answers, given the request parameters (the HTTP side is in handler.py)."""
 
 from __future__ import annotations
 

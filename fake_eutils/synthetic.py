@@ -44,23 +44,70 @@ def build_article(
     pub_types = list(publication_types)
     if retracted and "Retracted Publication" not in pub_types:
         pub_types.append("Retracted Publication")
-    if medline_date:
-        pubdate = f"<MedlineDate>{medline_date}</MedlineDate>"
-    else:
-        pubdate = f"<Year>{year}</Year>" + (f"<Month>{escape(month)}</Month>" if month else "")
+    normalized = [_reference(ref) for ref in references]
+    article = _article(
+        title=title,
+        journal=_journal(journal, journal_abbreviation, volume, issue, _pub_date(year, month, medline_date)),
+        pages=pages,
+        doi=doi,
+        abstract=abstract,
+        authors=authors,
+        publication_types=pub_types,
+    )
+    comments = _notices(journal_abbreviation, year, retracted, retraction_pmid, errata)
+    if references_as_cites:
+        comments += _cites(normalized)
+    citation = _medline_citation(pmid, article, journal_abbreviation, comments)
+    pubmed_data = _pubmed_data(pmid, year, doi, pmc, [] if references_as_cites else normalized)
+    return _well_formed(pmid, "<PubmedArticle>" + citation + pubmed_data + "</PubmedArticle>")
 
-    article = [
-        '<Article PubModel="Print">',
-        "<Journal>",
-        '<ISSN IssnType="Print">0000-0000</ISSN>',
-        '<JournalIssue CitedMedium="Print">',
-        f"<Volume>{escape(volume)}</Volume>" if volume else "",
-        f"<Issue>{escape(issue)}</Issue>" if issue else "",
-        f"<PubDate>{pubdate}</PubDate></JournalIssue>",
-        f"<Title>{escape(journal)}</Title><ISOAbbreviation>{escape(journal_abbreviation)}</ISOAbbreviation>",
-        "</Journal>",
-        f"<ArticleTitle>{title}</ArticleTitle>",
-    ]
+
+def _well_formed(pmid: int, xml: str) -> str:
+    """Return ``xml`` if it parses; the text inserted as XML is the usual culprit when it does not."""
+    try:
+        ET.fromstring(xml)
+    except ET.ParseError as exc:
+        raise ValueError(
+            f"PMID {pmid}: title/abstract/medline_date are inserted as XML; escape & and < ({exc})"
+        ) from exc
+    return xml
+
+
+def _pub_date(year: int, month: str | None, medline_date: str | None) -> str:
+    """The content of ``PubDate``: a free-text ``MedlineDate``, or a Year with an optional Month."""
+    if medline_date:
+        return f"<MedlineDate>{medline_date}</MedlineDate>"
+    return f"<Year>{year}</Year>" + (f"<Month>{escape(month)}</Month>" if month else "")
+
+
+def _journal(journal: str, journal_abbreviation: str, volume: str, issue: str, pubdate: str) -> str:
+    """The ``Journal`` element: ISSN, the issue (volume, number, date), title and ISO abbreviation."""
+    return "".join(
+        [
+            "<Journal>",
+            '<ISSN IssnType="Print">0000-0000</ISSN>',
+            '<JournalIssue CitedMedium="Print">',
+            f"<Volume>{escape(volume)}</Volume>" if volume else "",
+            f"<Issue>{escape(issue)}</Issue>" if issue else "",
+            f"<PubDate>{pubdate}</PubDate></JournalIssue>",
+            f"<Title>{escape(journal)}</Title><ISOAbbreviation>{escape(journal_abbreviation)}</ISOAbbreviation>",
+            "</Journal>",
+        ]
+    )
+
+
+def _article(
+    *,
+    title: str,
+    journal: str,
+    pages: str,
+    doi: str | None,
+    abstract: str | None,
+    authors: Sequence[str],
+    publication_types: Sequence[str],
+) -> str:
+    """The ``Article`` element: journal, title, pagination and DOI, abstract, authors, language, types."""
+    article = ['<Article PubModel="Print">', journal, f"<ArticleTitle>{title}</ArticleTitle>"]
     if pages or not doi:  # the DTD wants Pagination, an ELocationID, or both
         article.append(f"<Pagination><MedlinePgn>{escape(pages)}</MedlinePgn></Pagination>")
     if doi:
@@ -73,10 +120,16 @@ def build_article(
         article.append("</AuthorList>")
     article.append("<Language>eng</Language>")
     article.append("<PublicationTypeList>")
-    article.extend(f"<PublicationType>{escape(t)}</PublicationType>" for t in pub_types)
+    article.extend(f"<PublicationType>{escape(t)}</PublicationType>" for t in publication_types)
     article.append("</PublicationTypeList>")
     article.append("</Article>")
+    return "".join(article)
 
+
+def _notices(
+    journal_abbreviation: str, year: int, retracted: bool, retraction_pmid: int | None, errata: Sequence[int]
+) -> list[str]:
+    """``CommentsCorrections`` for a retraction notice and for errata."""
     comments = []
     if retracted:
         target = f'<PMID Version="1">{retraction_pmid}</PMID>' if retraction_pmid else ""
@@ -90,26 +143,40 @@ def build_article(
             f'<CommentsCorrections RefType="ErratumIn"><RefSource>{escape(journal_abbreviation)}. Erratum.</RefSource>'
             f'<PMID Version="1">{erratum}</PMID></CommentsCorrections>'
         )
-    normalized = [_reference(ref) for ref in references]
-    if references_as_cites:
-        for citation, ref_pmid in normalized:
-            target = f'<PMID Version="1">{ref_pmid}</PMID>' if ref_pmid else ""
-            comments.append(
-                f'<CommentsCorrections RefType="Cites"><RefSource>{escape(citation)}</RefSource>{target}'
-                "</CommentsCorrections>"
-            )
+    return comments
 
+
+def _cites(references: Sequence[tuple[str, int | None]]) -> list[str]:
+    """References as pre-2019 records give them: ``CommentsCorrections RefType="Cites"``."""
+    comments = []
+    for citation, ref_pmid in references:
+        target = f'<PMID Version="1">{ref_pmid}</PMID>' if ref_pmid else ""
+        comments.append(
+            f'<CommentsCorrections RefType="Cites"><RefSource>{escape(citation)}</RefSource>{target}'
+            "</CommentsCorrections>"
+        )
+    return comments
+
+
+def _medline_citation(pmid: int, article: str, journal_abbreviation: str, comments: Sequence[str]) -> str:
+    """The ``MedlineCitation`` element around the article, with the journal info and any comments."""
     citation_parts = [
         '<MedlineCitation Status="MEDLINE" Owner="NLM">',
         f'<PMID Version="1">{pmid}</PMID>',
-        *article,
+        article,
         f"<MedlineJournalInfo><Country>United States</Country><MedlineTA>{escape(journal_abbreviation)}</MedlineTA>"
         "</MedlineJournalInfo>",
     ]
     if comments:
         citation_parts += ["<CommentsCorrectionsList>", *comments, "</CommentsCorrectionsList>"]
     citation_parts.append("</MedlineCitation>")
+    return "".join(citation_parts)
 
+
+def _pubmed_data(
+    pmid: int, year: int, doi: str | None, pmc: str | None, references: Sequence[tuple[str, int | None]]
+) -> str:
+    """The ``PubmedData`` element: history, status, the record's own ids and a ``ReferenceList``."""
     ids = [f'<ArticleId IdType="pubmed">{pmid}</ArticleId>']
     if doi:
         ids.append(f'<ArticleId IdType="doi">{escape(doi)}</ArticleId>')
@@ -123,23 +190,16 @@ def build_article(
         "<PublicationStatus>ppublish</PublicationStatus>",
         f"<ArticleIdList>{''.join(ids)}</ArticleIdList>",
     ]
-    if normalized and not references_as_cites:
+    if references:
         pubmed_data.append("<ReferenceList>")
-        for citation, ref_pmid in normalized:
+        for citation, ref_pmid in references:
             ref_ids = f'<ArticleIdList><ArticleId IdType="pubmed">{ref_pmid}</ArticleId></ArticleIdList>'
             pubmed_data.append(
                 f"<Reference><Citation>{escape(citation)}</Citation>{ref_ids if ref_pmid else ''}</Reference>"
             )
         pubmed_data.append("</ReferenceList>")
     pubmed_data.append("</PubmedData>")
-    xml = "<PubmedArticle>" + "".join(citation_parts) + "".join(pubmed_data) + "</PubmedArticle>"
-    try:
-        ET.fromstring(xml)
-    except ET.ParseError as exc:
-        raise ValueError(
-            f"PMID {pmid}: title/abstract/medline_date are inserted as XML; escape & and < ({exc})"
-        ) from exc
-    return xml
+    return "".join(pubmed_data)
 
 
 def _author(name: str) -> str:
