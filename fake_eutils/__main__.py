@@ -6,6 +6,7 @@ import argparse
 import sys
 import threading
 
+from fake_eutils.scenarios import demo_store
 from fake_eutils.server import DATA_DIR, FakeEutils
 from fake_eutils.store import Store
 
@@ -30,8 +31,6 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     if args.demo:
-        from fake_eutils.scenarios import demo_store
-
         store = demo_store()
     else:
         store = Store()

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from xml.sax.saxutils import escape
 
+from fake_eutils.synthetic import build_article
+
 LINKNAMES = ("pubmed_pubmed", "pubmed_pubmed_citedin", "pubmed_pubmed_refs")
 
 _ARTICLE_RE = re.compile(r"<(PubmedArticle|PubmedBookArticle)\b[^>]*>.*?</\1>", re.DOTALL)
@@ -151,8 +153,6 @@ class Store:
 
     def add_synthetic(self, pmid: int, **fields) -> str:
         """Build a valid PubMed record (see :func:`fake_eutils.synthetic.build_article`), store it, return its XML."""
-        from fake_eutils.synthetic import build_article
-
         article = build_article(pmid, **fields)
         self.add_article_xml(article)
         return article
