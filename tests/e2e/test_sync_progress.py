@@ -27,7 +27,7 @@ def test_the_progress_panel_follows_a_run_to_its_end(new_page, log_in, screensho
 
     sync_run_execute(run=run)  # as a worker would, while the page is open
 
-    page.wait_for_function("document.querySelector('#sync-status').innerText.includes('Succeeded')")
+    page.wait_for_function("() => document.querySelector('#sync-status').innerText.includes('Succeeded')")
     assert "19 articles checked: 19 new" in panel.inner_text()
     assert page.locator("#sync-status[hx-get]").count() == 0, "a finished run stops polling"
     page.reload()
