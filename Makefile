@@ -6,13 +6,14 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE ?= cafex_portal.settings.local
 
-.PHONY: help install run migrate test screenshots lint format bench worker beat demo-offline fake-ncbi check-deploy clean
+.PHONY: help install run migrate test screenshots lint format bench worker beat demo-offline fake-ncbi check-deploy prod-local clean
 
 help:
 	@echo "make run      set up, load the bundled review, serve http://$(HOST):$(PORT)"
 	@echo "make test     run the whole test suite (SQLite, or DATABASE_URL)"
 	@echo "make demo-offline  the same, synced against the bundled fake NCBI server"
 	@echo "make worker   a Celery worker (needs REDIS_URL)"
+	@echo "make prod-local  production settings on this machine: gunicorn, two workers, beat (honcho)"
 	@echo "make bench    benchmarks that print numbers"
 	@echo "make lint     ruff and the migrations check"
 	@echo "make screenshots  run the browser tests and save docs/screenshots/ (needs Chromium)"
@@ -79,6 +80,21 @@ worker: install
 
 beat: install
 	$(BIN)/celery -A cafex_portal beat --loglevel=INFO
+
+# Production settings on this machine, the processes of Procfile under honcho: gunicorn on 127.0.0.1:$(PORT), two
+# Celery workers and beat, against DATABASE_URL and REDIS_URL (default: the local PostgreSQL and Redis).
+prod-local: install
+	@mkdir -p var
+	@export PATH="$(CURDIR)/$(BIN):$$PATH" DJANGO_SETTINGS_MODULE=cafex_portal.settings.production \
+	  DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))')}" \
+	  DJANGO_ALLOWED_HOSTS="$${DJANGO_ALLOWED_HOSTS:-127.0.0.1,localhost}" \
+	  DJANGO_SECURE_SSL_REDIRECT="$${DJANGO_SECURE_SSL_REDIRECT:-false}" \
+	  DATABASE_URL="$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/cafex}" \
+	  REDIS_URL="$${REDIS_URL:-redis://127.0.0.1:6379/0}" \
+	  CELERY_BEAT_SCHEDULE_FILENAME="$${CELERY_BEAT_SCHEDULE_FILENAME:-var/celerybeat-schedule}"; \
+	python manage.py migrate --noinput && \
+	python manage.py collectstatic --noinput --verbosity 0 && \
+	exec honcho start --procfile Procfile --port $(PORT)
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

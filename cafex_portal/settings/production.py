@@ -2,6 +2,8 @@
 
 from django.core.exceptions import ImproperlyConfigured
 
+from cafex_portal.sentry import sentry_init
+
 from .base import *  # noqa: F403
 from .base import env
 
@@ -21,3 +23,11 @@ SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 X_FRAME_OPTIONS = "DENY"
+
+# Errors of web requests and Celery tasks go to Sentry when SENTRY_DSN is set; unset, the SDK is not started.
+SENTRY_DSN = env("SENTRY_DSN", default="")
+sentry_init(
+    dsn=SENTRY_DSN,
+    traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
+    environment=env("SENTRY_ENVIRONMENT", default="production"),
+)
