@@ -1,3 +1,7 @@
+"""Admin for articles, reviews and syncs: the sync and the services write these records; people read them here
+and act through the admin's actions (sync now, acknowledge), which call the services. No raw form writes any of
+them, a superuser's included."""
+
 from django.contrib import admin, messages
 from django.utils.html import format_html
 
@@ -58,6 +62,8 @@ class ArticleNoticeAdmin(ReadOnlyAdmin):
 
 @admin.register(Review)
 class ReviewAdmin(admin.ModelAdmin):
+    """Reviews are added by `review_add` (the editor pages, the API, the command), which fetches them from NCBI."""
+
     list_display = [
         "pmid",
         "title",
@@ -70,6 +76,12 @@ class ReviewAdmin(admin.ModelAdmin):
     search_fields = ["=article__pmid", "article__title"]
     raw_id_fields = ["article", "added_by"]
     actions = ["sync_now"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
 
     @admin.action(description="Sync selected reviews with NCBI now")
     def sync_now(self, request, queryset):
@@ -112,11 +124,26 @@ class ReviewAdmin(admin.ModelAdmin):
 
 @admin.register(Citation)
 class CitationAdmin(admin.ModelAdmin):
+    """The sync writes citations; one nobody has worked on may be deleted (screening and assignments protect the
+    others)."""
+
     list_display = ["review", "relation", "position", "article", "short_text", "score"]
     list_filter = ["relation", ("article", admin.EmptyFieldListFilter), "review"]
     search_fields = ["=article__pmid", "citation_text", "cited_doi", "article__title"]
     raw_id_fields = ["review", "article"]
     list_select_related = ["review__article", "article"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def get_deleted_objects(self, objs, request):
+        deleted, model_count, perms_needed, protected = super().get_deleted_objects(objs, request)
+        # Screening and assignments protect a citation: that is why it stays, whoever asks (they are read-only in
+        # the admin too, which alone would only say "no permission").
+        return deleted, model_count, set() if protected else perms_needed, protected
 
     @admin.display(description="citation text")
     def short_text(self, obj: Citation) -> str:
@@ -152,16 +179,13 @@ class ArticleChangeAdmin(ReadOnlyAdmin):
 
 
 @admin.register(EditorAlert)
-class EditorAlertAdmin(admin.ModelAdmin):
+class EditorAlertAdmin(ReadOnlyAdmin):
     list_display = ["message", "kind", "created_at", "acknowledged_by", "acknowledged_at"]
     list_filter = ["kind", ("acknowledged_at", admin.EmptyFieldListFilter)]
     search_fields = ["=article__pmid", "message"]
     readonly_fields = ["article", "kind", "message", "sync_run", "created_at", "acknowledged_by", "acknowledged_at"]
     list_select_related = ["acknowledged_by"]
     actions = ["acknowledge"]
-
-    def has_add_permission(self, request) -> bool:
-        return False
 
     @admin.action(description="Acknowledge selected alerts")
     def acknowledge(self, request, queryset):

@@ -27,7 +27,7 @@ def error_responses(result: dict, generator, request, public) -> dict:
     body = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
     for path, operations in result.get("paths", {}).items():
         for operation in operations.values():
-            codes = ["400", "401", "403"] + (["404"] if "{" in path else [])
+            codes = ["400", "401", "403"] + (["404"] if "{" in path else []) + ["429"]
             responses = operation.setdefault("responses", {})
             for code in codes:
                 responses.setdefault(code, {"description": ERROR_DESCRIPTIONS[code], "content": body})

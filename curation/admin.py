@@ -1,4 +1,9 @@
-"""Admin for curation data. Vocabulary changes and reviews go through the services, as everywhere else."""
+"""Admin for curation data: people read it here, and every change goes through the services, as everywhere else.
+
+Annotations, their terms, comments and revisions, screening decisions and assignments are read-only for everyone,
+superusers included: their rules live in the services, and the admin's actions call those. Vocabulary terms are
+edited here, saved by `term_create` and `term_update`.
+"""
 
 from django import forms
 from django.contrib import admin, messages
@@ -7,6 +12,8 @@ from django.db.models import Count
 
 from articles.models import Review
 from cafex_portal.exceptions import ApplicationError
+from cafex_portal.forms import parse_id
+from cafex_portal.roles import is_editor
 
 from . import services
 from .models import (
@@ -26,14 +33,42 @@ class ReviewFilter(admin.SimpleListFilter):
     own; this one lists them in one."""
 
     title = "review"
-    parameter_name = "citation__review__id__exact"
+    # One word: the admin refuses a parameter that spells a lookup across relations it does not list.
+    parameter_name = "review"
 
     def lookups(self, request, model_admin):
         return [(review.pk, str(review)) for review in Review.objects.select_related("article")]
 
     def queryset(self, request, queryset):
-        value = self.value()
-        return queryset.filter(citation__review_id=value) if value and value.isdigit() else queryset
+        review_id = parse_id(self.value()) if self.value() else None
+        return queryset.filter(citation__review_id=review_id) if review_id else queryset
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Shown, never written: no add, change or delete, for superusers too. Actions that call services stay."""
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
 
 
 class TermActionForm(ActionForm):
@@ -79,6 +114,17 @@ class TermAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(usage_count=Count("annotation_links"))
 
+    # Only editors curate the vocabulary (term_create and term_update say so too); a term is merged or retired,
+    # never deleted.
+    def has_add_permission(self, request) -> bool:
+        return super().has_add_permission(request) and is_editor(request.user)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return super().has_change_permission(request, obj) and is_editor(request.user)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
     def get_readonly_fields(self, request, obj=None):
         return [*self.readonly_fields, "facet"] if obj else self.readonly_fields
 
@@ -109,8 +155,8 @@ class TermAdmin(admin.ModelAdmin):
 
     @admin.action(description="Merge selected terms into the term id given below")
     def merge_selected(self, request, queryset):
-        target_id = request.POST.get("merge_into")
-        target = Term.objects.filter(pk=target_id).first() if target_id and target_id.isdigit() else None
+        target_id = parse_id(request.POST.get("merge_into"))
+        target = Term.objects.filter(pk=target_id).first() if target_id else None
         if target is None:
             self.message_user(request, "Give the id of the term to merge into.", messages.ERROR)
             return
@@ -145,7 +191,7 @@ class TermAdmin(admin.ModelAdmin):
 
 
 @admin.register(ScreeningDecision)
-class ScreeningDecisionAdmin(admin.ModelAdmin):
+class ScreeningDecisionAdmin(ReadOnlyAdmin):
     list_display = ["citation", "decision", "reason", "decided_by", "decided_at"]
     list_filter = ["decision", "reason", ReviewFilter]
     search_fields = ["=citation__article__pmid", "citation__article__title", "note"]
@@ -154,39 +200,40 @@ class ScreeningDecisionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Assignment)
-class AssignmentAdmin(admin.ModelAdmin):
+class AssignmentAdmin(ReadOnlyAdmin):
     list_display = ["citation", "curator", "assigned_by", "assigned_at"]
     list_filter = ["curator", ReviewFilter]
     search_fields = ["=citation__article__pmid", "curator__username"]
     raw_id_fields = ["citation", "curator", "assigned_by"]
     list_select_related = ["citation__article", "curator", "assigned_by"]
+    actions = ["remove_selected"]
+
+    @admin.action(description="Remove selected assignments")
+    def remove_selected(self, request, queryset):
+        removed = 0
+        for assignment in queryset:
+            try:
+                services.assignment_delete(assignment=assignment, user=request.user)
+            except ApplicationError as error:
+                self.message_user(request, error.message, messages.ERROR)
+                return
+            removed += 1
+        self.message_user(request, f"Removed {removed} assignment(s).", messages.SUCCESS)
 
 
-class AnnotationTermInline(admin.TabularInline):
+class AnnotationTermInline(ReadOnlyInline):
     model = AnnotationTerm
-    extra = 0
     raw_id_fields = ["term"]
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
-class AnnotationCommentInline(admin.TabularInline):
+class AnnotationCommentInline(ReadOnlyInline):
     model = AnnotationComment
-    extra = 0
     fields = ["author", "text", "created_at"]
     readonly_fields = fields
 
-    def has_add_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(MechanismAnnotation)
-class MechanismAnnotationAdmin(admin.ModelAdmin):
+class MechanismAnnotationAdmin(ReadOnlyAdmin):
     """Read and review here; editing goes through the curation pages, which keep the history and versions."""
 
     list_display = ["id", "citation", "author", "state", "confidence", "version", "updated_at", "reviewed_by"]
@@ -196,12 +243,6 @@ class MechanismAnnotationAdmin(admin.ModelAdmin):
     list_select_related = ["citation__article", "author", "reviewed_by"]
     inlines = [AnnotationTermInline, AnnotationCommentInline]
     actions = ["accept_selected"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.action(description="Accept selected submitted annotations (all or none)")
     def accept_selected(self, request, queryset):
@@ -214,25 +255,16 @@ class MechanismAnnotationAdmin(admin.ModelAdmin):
 
 
 @admin.register(AnnotationRevision)
-class AnnotationRevisionAdmin(admin.ModelAdmin):
+class AnnotationRevisionAdmin(ReadOnlyAdmin):
     list_display = ["id", "annotation", "action", "version", "actor", "created_at"]
     list_filter = ["action"]
     search_fields = ["=annotation__id", "actor__username"]
     readonly_fields = [field.name for field in AnnotationRevision._meta.concrete_fields]
     list_select_related = ["annotation", "actor"]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(AnnotationComment)
-class AnnotationCommentAdmin(admin.ModelAdmin):
+class AnnotationCommentAdmin(ReadOnlyAdmin):
     list_display = ["id", "annotation", "author", "short_text", "created_at"]
     search_fields = ["=annotation__id", "author__username", "text"]
     raw_id_fields = ["annotation", "author"]

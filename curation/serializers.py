@@ -253,6 +253,8 @@ class AssignmentSerializer(serializers.ModelSerializer):
 
 
 class AssignmentInputSerializer(serializers.Serializer):
+    """Its errors say whether a username exists: the view reads it only for editors (`require_editor` first)."""
+
     citations = serializers.ListField(
         child=serializers.IntegerField(), min_length=1, max_length=1000, help_text="Citation ids"
     )

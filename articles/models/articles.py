@@ -1,5 +1,7 @@
 """Bibliographic records as NCBI gives them, and the notices (retractions, errata) attached to them."""
 
+import html
+
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils.html import strip_tags
@@ -71,7 +73,9 @@ class Article(models.Model):
 
     @property
     def plain_title(self) -> str:
-        return strip_tags(self.title)
+        """The title as plain text, for the API's `title`, the page's <title> and the admin: tags dropped, then
+        entities decoded (`&lt;script&gt;` in the stored HTML is the text `<script>`); templates escape it again."""
+        return html.unescape(strip_tags(self.title))
 
     @property
     def author_names(self) -> list[str]:

@@ -3,7 +3,7 @@
 import os
 
 from .base import *  # noqa: F403
-from .base import CACHES, env
+from .base import CACHES, REST_FRAMEWORK, env
 
 SECRET_KEY = "test-only-key"
 DEBUG = False
@@ -24,3 +24,7 @@ CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=True)
 # Each test session keeps its cache keys (sync locks) to itself on a shared Redis; worker processes started by a
 # test inherit the prefix through the environment.
 CACHES["default"]["KEY_PREFIX"] = env("CAFEX_CACHE_PREFIX", default=f"test-{os.getpid()}")
+
+# The suite makes many API calls from one address and user; throttling stays on with rates it never reaches, and
+# tests of the throttle lower them.
+REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"anon": "100000/min", "user": "100000/min"}}

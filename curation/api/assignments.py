@@ -7,6 +7,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from articles.selectors import citations_by_id
+from cafex_portal.roles import require_editor
 
 from .. import selectors, services
 from ..filters import AssignmentFilter
@@ -33,6 +34,8 @@ class AssignmentViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
     @extend_schema(request=AssignmentInputSerializer, responses={201: AssignmentSerializer(many=True)})
     def create(self, request: Request) -> Response:
+        # Before the input is read: whether a username exists is for editors to learn, not for anyone who asks.
+        require_editor(request.user, "assign citations")
         data = validated(AssignmentInputSerializer, request.data)
         ids = list(dict.fromkeys(data["citations"]))
         found = citations_by_id(ids=ids)
