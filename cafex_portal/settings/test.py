@@ -21,7 +21,7 @@ WHITENOISE_USE_FINDERS = True
 # Tasks run in-process unless a test starts a real worker; REDIS_URL still reaches the rate limiter and locks.
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=True)
 
-# Each test session keeps its cache keys (sync locks) to itself on a shared Redis; worker processes started by a
+# Each test session keeps its cache keys (throttle counts, cached reads) to itself on a shared Redis; worker processes started by a
 # test inherit the prefix through the environment.
 CACHES["default"]["KEY_PREFIX"] = env("CAFEX_CACHE_PREFIX", default=f"test-{os.getpid()}")
 
