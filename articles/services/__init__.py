@@ -2,6 +2,7 @@
 here."""
 
 from .citations import citations_link, references_store
+from .imports import ImportReport, citations_import, import_entries_read
 from .reviews import demo_review_load, editor_alert_acknowledge, pmid_validate, review_get_or_create
 from .sync_runs import (
     review_add,
@@ -15,10 +16,13 @@ from .sync_runs import (
 from .upsert import article_upsert_many
 
 __all__ = [
+    "ImportReport",
     "article_upsert_many",
+    "citations_import",
     "citations_link",
     "demo_review_load",
     "editor_alert_acknowledge",
+    "import_entries_read",
     "pmid_validate",
     "references_store",
     "review_add",

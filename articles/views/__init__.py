@@ -1,5 +1,6 @@
 """The articles pages, one module per concern."""
 
+from .imports import review_import_page
 from .pages import article_detail, home, review_detail
 from .sync import alert_acknowledge, review_add_page, review_sync_now, sync_run_status
 
@@ -9,6 +10,7 @@ __all__ = [
     "home",
     "review_add_page",
     "review_detail",
+    "review_import_page",
     "review_sync_now",
     "sync_run_status",
 ]

@@ -2,7 +2,15 @@
 
 from .annotations import AnnotationViewSet
 from .assignments import AssignmentViewSet
+from .exports import ReviewAnnotationExport, ReviewDataRelease
 from .screening import CitationScreeningView
 from .vocabulary import VocabularyViewSet
 
-__all__ = ["AnnotationViewSet", "AssignmentViewSet", "CitationScreeningView", "VocabularyViewSet"]
+__all__ = [
+    "AnnotationViewSet",
+    "AssignmentViewSet",
+    "CitationScreeningView",
+    "ReviewAnnotationExport",
+    "ReviewDataRelease",
+    "VocabularyViewSet",
+]
