@@ -5,25 +5,12 @@ them, a superuser's included."""
 from django.contrib import admin, messages
 from django.utils.html import format_html
 
+from cafex_portal.admin import ReadOnlyAdmin
 from cafex_portal.exceptions import NotAllowedError
 
 from . import selectors
 from .models import Article, ArticleChange, ArticleNotice, Citation, EditorAlert, Review, SyncRun
 from .services import editor_alert_acknowledge, review_sync_request
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Records the sync writes; people read them. (Article titles and abstracts are rendered as sanitised HTML:
-    only the sync, which sanitises, may write them.)"""
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 class ArticleNoticeInline(admin.TabularInline):
@@ -82,6 +69,9 @@ class ReviewAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None) -> bool:
         return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False  # a review holds its citations' curated work: never deleted from here
 
     @admin.action(description="Sync selected reviews with NCBI now")
     def sync_now(self, request, queryset):

@@ -54,9 +54,9 @@ class IdListField(forms.Field):
 
 
 class IdFormField(forms.IntegerField):
-    """A database id or a PMID: a whole number from 1 to `max_value` (an int4 column's range by default)."""
+    """A database id or a PMID: a whole number from 1 to `max_value` (a big-integer id's range by default)."""
 
-    def __init__(self, *, max_value: int = 2**31 - 1, **kwargs) -> None:
+    def __init__(self, *, max_value: int = MAX_ID, **kwargs) -> None:
         super().__init__(min_value=1, max_value=max_value, **kwargs)
 
     def to_python(self, value):

@@ -29,10 +29,11 @@ class PrivateReadMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        # The path first: the user costs a session read, which open paths (health checks among them) never need.
         if (
             not settings.CAFEX_PUBLIC_READ
-            and not request.user.is_authenticated
             and not request.path.startswith(self.open_prefixes)
+            and not request.user.is_authenticated
         ):
             return redirect_to_login(request.get_full_path())
         return self.get_response(request)
@@ -53,7 +54,13 @@ class RefuseNulMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         try:
-            refused = "\x00" in request.path or _has_nul(request.GET) or _has_nul(request.POST)
+            refused = (
+                "\x00" in request.path
+                or _has_nul(request.GET)
+                or _has_nul(request.POST)
+                # a quoted cookie value may spell \000, which the cookie parser decodes to a NUL
+                or any("\x00" in key or "\x00" in value for key, value in request.COOKIES.items())
+            )
         except MultiPartParserError:
             # Django gives up on the body; DRF's parser would have answered 400 for it too.
             return self.refuse(request, "The multipart form data could not be read.")
@@ -92,10 +99,16 @@ class DatabaseUnavailableMiddleware:
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if not isinstance(exception, OperationalError | InterfaceError):
             return None
-        logger.error("Database unavailable: %s %s", request.method, request.path, exc_info=exception)
-        if is_api(request):
-            response = JsonResponse({"detail": self.detail}, status=503)
-        else:
-            response = HttpResponse(render_to_string("503.html"), status=503)
-        response["Retry-After"] = str(self.retry_after_seconds)
-        return response
+        return database_unavailable(request, exception)
+
+
+def database_unavailable(request: HttpRequest, exception: BaseException) -> HttpResponse:
+    """The 503 of DatabaseUnavailableMiddleware, also given by the 500 handler (cafex_portal.errors) for a database
+    error raised in a middleware (a session read), where no view's process_exception sees it."""
+    logger.error("Database unavailable: %s %s", request.method, request.path, exc_info=exception)
+    if is_api(request):
+        response = JsonResponse({"detail": DatabaseUnavailableMiddleware.detail}, status=503)
+    else:
+        response = HttpResponse(render_to_string("503.html"), status=503)
+    response["Retry-After"] = str(DatabaseUnavailableMiddleware.retry_after_seconds)
+    return response

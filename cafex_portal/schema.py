@@ -18,6 +18,7 @@ ERROR_DESCRIPTIONS = {
     "403": "Signed in, but the role does not allow this.",
     "404": "Nothing with this id, or nothing this caller may see.",
     "429": "Too many requests; try again after `Retry-After` seconds.",
+    "503": "The database is unavailable; try again after `Retry-After` seconds.",
 }
 
 
@@ -27,7 +28,7 @@ def error_responses(result: dict, generator, request, public) -> dict:
     body = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
     for path, operations in result.get("paths", {}).items():
         for operation in operations.values():
-            codes = ["400", "401", "403"] + (["404"] if "{" in path else []) + ["429"]
+            codes = ["400", "401", "403"] + (["404"] if "{" in path else []) + ["429", "503"]
             responses = operation.setdefault("responses", {})
             for code in codes:
                 responses.setdefault(code, {"description": ERROR_DESCRIPTIONS[code], "content": body})

@@ -18,3 +18,7 @@ urlpatterns = [
     path("", include("articles.urls")),
     path("", include("curation.urls")),
 ]
+
+handler400 = "cafex_portal.errors.bad_request"
+handler404 = "cafex_portal.errors.not_found"
+handler500 = "cafex_portal.errors.server_error"

@@ -11,6 +11,7 @@ from django.contrib.admin.helpers import ActionForm
 from django.db.models import Count
 
 from articles.models import Review
+from cafex_portal.admin import ReadOnlyAdmin, ReadOnlyInline
 from cafex_portal.exceptions import ApplicationError
 from cafex_portal.forms import parse_id
 from cafex_portal.roles import is_editor
@@ -42,33 +43,6 @@ class ReviewFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         review_id = parse_id(self.value()) if self.value() else None
         return queryset.filter(citation__review_id=review_id) if review_id else queryset
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Shown, never written: no add, change or delete, for superusers too. Actions that call services stay."""
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
-
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 class TermActionForm(ActionForm):

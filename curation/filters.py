@@ -4,6 +4,7 @@ import django_filters
 from django.db.models import Exists, OuterRef, QuerySet
 
 from articles.models import Citation
+from articles.services.reviews import MAX_PMID
 from cafex_portal.filters import IdFilter
 
 from .models import AnnotationTerm, Assignment, Facet, MechanismAnnotation, Term
@@ -26,8 +27,8 @@ class FacetTermFilter(django_filters.CharFilter):
 
 
 class AnnotationFilter(django_filters.FilterSet):
-    review = IdFilter(field_name="citation__review__article__pmid", label="Review PMID")
-    pmid = IdFilter(field_name="citation__article__pmid", label="Annotated article PMID")
+    review = IdFilter(field_name="citation__review__article__pmid", label="Review PMID", max_value=MAX_PMID)
+    pmid = IdFilter(field_name="citation__article__pmid", label="Annotated article PMID", max_value=MAX_PMID)
     citation = IdFilter(field_name="citation_id", label="Citation id")
     relation = django_filters.ChoiceFilter(field_name="citation__relation", choices=Citation.Relation.choices)
     state = django_filters.MultipleChoiceFilter(choices=MechanismAnnotation.State.choices)
@@ -65,7 +66,7 @@ class TermFilter(django_filters.FilterSet):
 
 class AssignmentFilter(django_filters.FilterSet):
     curator = django_filters.CharFilter(field_name="curator__username", label="Curator's username")
-    review = IdFilter(field_name="citation__review__article__pmid", label="Review PMID")
+    review = IdFilter(field_name="citation__review__article__pmid", label="Review PMID", max_value=MAX_PMID)
     citation = IdFilter(field_name="citation_id", label="Citation id")
 
     class Meta:

@@ -9,6 +9,7 @@ from django import forms
 from django.db.models import Q
 
 from articles.models import Citation
+from cafex_portal.forms import parse_id
 
 from .models import Facet, MechanismAnnotation, OutOfScopeReason, ScreeningDecision, Term
 from .selectors.queue import NOT_ANNOTATED
@@ -29,10 +30,10 @@ class TermIdsField(forms.Field):
             return []
         if isinstance(value, str | int):
             value = [value]
-        try:
-            return list(dict.fromkeys(int(v) for v in value if str(v).strip()))
-        except (TypeError, ValueError):
-            raise forms.ValidationError("Pick terms from the list.", code="invalid") from None
+        ids = [parse_id(v) for v in value if str(v).strip()]
+        if None in ids:
+            raise forms.ValidationError("Pick terms from the list.", code="invalid")
+        return list(dict.fromkeys(ids))
 
 
 @dataclass

@@ -117,6 +117,8 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
 # Axes answers a locked-out XMLHttpRequest with JSON; it names no origin that may read it (CORS is off by default).
 AXES_ALLOWED_CORS_ORIGINS = ""
+# Behind reverse proxies every client would share the proxy's address: axes and DRF read it the same way.
+AXES_CLIENT_IP_CALLABLE = "cafex_portal.client_ip.client_ip"
 
 # --- Content-Security-Policy (django-csp): the portal's own files only; no inline script, style or handler anywhere.
 CONTENT_SECURITY_POLICY = {
@@ -204,6 +206,9 @@ CELERY_BEAT_SCHEDULE = {
 }
 
 # --- API
+# An anonymous client is its REMOTE_ADDR; behind N reverse proxies that append to X-Forwarded-For, set
+# API_NUM_PROXIES=N (cafex_portal.client_ip), for the API throttle and the login lockout alike.
+NUM_PROXIES = env.int("API_NUM_PROXIES", default=0)
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
@@ -233,9 +238,8 @@ REST_FRAMEWORK = {
         "anon": env("API_THROTTLE_ANON", default="120/min"),
         "user": env("API_THROTTLE_USER", default="600/min"),
     },
-    # An anonymous client is its REMOTE_ADDR; behind N reverse proxies that append to X-Forwarded-For, set
-    # API_NUM_PROXIES=N. Left unset, DRF would believe whatever X-Forwarded-For a client sends.
-    "NUM_PROXIES": env.int("API_NUM_PROXIES", default=0),
+    # Left unset, DRF would believe whatever X-Forwarded-For a client sends (see NUM_PROXIES).
+    "NUM_PROXIES": NUM_PROXIES,
 }
 # A private deployment can close reads to anonymous visitors.
 CAFEX_PUBLIC_READ = env.bool("CAFEX_PUBLIC_READ", default=True)

@@ -88,6 +88,8 @@ def annotation_history(request, pk: int):
     if not request.user.is_authenticated:  # before the lookup: whether an annotation exists is not for visitors
         return to_login(request)
     annotation = annotation_or_404(pk)
+    if not access.can_view(request.user, annotation):  # the same answer as for one that does not exist
+        raise Http404("No such annotation.")
     if not access.can_read_history(request.user, annotation):
         return forbidden(request, "Only the annotation's author and editors can read its history.")
     labels = field_labels()
@@ -117,6 +119,8 @@ def annotation_history(request, pk: int):
 @curator_required
 def annotation_revert(request, pk: int, revision_id: int):
     annotation = annotation_or_404(pk)
+    if not access.can_view(request.user, annotation):
+        raise Http404("No such annotation.")
     revision = selectors.annotation_revision_get(annotation=annotation, pk=revision_id)
     if revision is None:
         raise Http404("No such revision of this annotation.")

@@ -232,3 +232,14 @@ def test_the_api_and_the_tab_title_show_the_plain_title_as_text(api_client, clie
     title = re.search(r"<title>(.*?)</title>", page, re.DOTALL).group(1)
     assert title.startswith("Effect of &lt;script&gt; on p53"), "escaped once, as HTML text"
     assert html.unescape(title).startswith(PLAIN), "what the browser shows in the tab"
+
+
+def test_behind_a_proxy_the_lockout_and_the_throttle_see_the_client_not_the_proxy(settings, rf):
+    from cafex_portal.client_ip import client_ip
+
+    settings.NUM_PROXIES = 1
+    request = rf.get("/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.7")
+    assert client_ip(request) == "203.0.113.7", "only the entry the trusted proxy appended is believed"
+    settings.NUM_PROXIES = 0
+    assert client_ip(request) == "10.0.0.1"
+    assert settings.AXES_CLIENT_IP_CALLABLE == "cafex_portal.client_ip.client_ip"

@@ -128,3 +128,28 @@ def test_database_errors_other_than_unavailability_stay_500s(client, monkeypatch
     monkeypatch.setattr("articles.selectors.review_list", broken)
     client.raise_request_exception = False
     assert client.get("/").status_code == 500
+
+
+def test_without_the_database_a_private_portal_answers_503_not_500(client, api_client, settings):
+    """The session is read by a middleware, before any view: the 500 handler turns that failure into the 503."""
+    settings.CAFEX_PUBLIC_READ = False
+    client.force_login(factories.editor("pia"))
+    client.raise_request_exception = False
+    api_client.cookies = client.cookies
+    api_client.raise_request_exception = False
+    with database_down():
+        page = client.get("/")
+        api = api_client.get("/api/v1/reviews/")
+        health = client.get("/health/")
+    assert page.status_code == 503 and "try again" in page.content.decode()
+    assert api.status_code == 503 and api.json()["detail"].startswith("The database is unavailable")
+    assert health.status_code == 503 and health.json() == {"status": "down"}
+
+
+def test_a_nul_in_a_cookie_is_a_400(client):
+    assert client.get("/", HTTP_COOKIE='sessionid="\\000abcdefghijk"').status_code == 400
+
+
+def test_unknown_api_routes_answer_json(api_client):
+    response = api_client.get("/api/v1/no-such-thing/")
+    assert response.status_code == 404 and set(response.json()) == {"detail"}

@@ -148,3 +148,11 @@ def test_an_accept_comment_over_the_limit_is_refused_with_a_message(client, cita
     assert waiting.state == "submitted" and not waiting.comments.exists()
     htmx = client.post(f"/curation/annotations/{waiting.pk}/accept/", {"comment": "x" * 5001}, **HTMX)
     assert htmx.status_code == 400 and htmx["HX-Retarget"] == "#flash"
+
+
+def test_whether_someone_elses_draft_exists_is_not_told(client, citation, curator, other_curator):
+    theirs = annotation(citation, other_curator)
+    client.force_login(curator)
+    hidden = client.get(f"/curation/annotations/{theirs.pk}/history/")
+    missing = client.get(f"/curation/annotations/{theirs.pk + 1000}/history/")
+    assert hidden.status_code == missing.status_code == 404
