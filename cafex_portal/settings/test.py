@@ -18,11 +18,11 @@ STORAGES = {
 STATIC_ROOT = env("DJANGO_STATIC_ROOT", default=None)
 WHITENOISE_USE_FINDERS = True
 
-# Tasks run in-process unless a test starts a real worker; REDIS_URL still reaches the rate limiter and locks.
+# Tasks run in-process unless a test starts a real worker; REDIS_URL still reaches the rate limiter and the cache.
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=True)
 
-# Each test session keeps its cache keys (throttle counts, cached reads) to itself on a shared Redis; worker processes started by a
-# test inherit the prefix through the environment.
+# Each test session keeps its cache keys (throttle counts) to itself on a shared Redis; worker processes started
+# by a test inherit the prefix through the environment.
 CACHES["default"]["KEY_PREFIX"] = env("CAFEX_CACHE_PREFIX", default=f"test-{os.getpid()}")
 
 # The suite makes many API calls from one address and user; throttling stays on with rates it never reaches, and
