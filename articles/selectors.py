@@ -1,9 +1,12 @@
 """Reads of articles, reviews and citations, shaped for pages and the API without N+1 queries."""
 
-from django.db.models import Count, Q, QuerySet
+from django.core.exceptions import EmptyResultSet
+from django.db import NotSupportedError, connections
+from django.db.models import BooleanField, Count, Expression, F, Prefetch, Q, QuerySet, Value
 from django.db.models.functions import Lower
 
 from .models import Article, Citation, EditorAlert, Review, SyncRun
+from .ncbi.markup import normalise_doi
 
 
 def review_list() -> QuerySet[Review]:
@@ -32,9 +35,37 @@ def review_by_pmid(*, pmid: int) -> Review | None:
     return Review.objects.select_related("article").filter(article__pmid=pmid).first()
 
 
-def citation_list(*, review: Review, relation: str | None = None) -> QuerySet[Citation]:
-    """Citations of a review: references in the review's order, citing papers newest first, similar by score."""
-    citations = Citation.objects.filter(review=review).select_related("article")
+def review_id_by_pmid(*, pmid: int) -> int | None:
+    """The review's id alone: for reads that only narrow other lists to the review."""
+    return Review.objects.filter(article__pmid=pmid).values_list("pk", flat=True).first()
+
+
+# What lists show of an article (the API's ArticleSerializer, the pages' article lines): the abstract, MeSH
+# headings and keywords are the bulk of a row and are read on an article's own page only.
+ARTICLE_LIST_FIELDS = (
+    "id", "pmid", "doi", "pmcid", "title", "journal_title", "journal_iso", "volume", "issue", "pages", "pub_year",
+    "pub_month", "pub_day", "pub_date_text", "authors", "publication_types", "is_retracted", "synced_at",
+)  # fmt: skip
+CITATION_LIST_FIELDS = (
+    "id", "review", "article", "relation", "position", "citation_text", "cited_pmid", "cited_doi", "cited_pmcid",
+    "score",
+)  # fmt: skip
+
+
+def citation_list(*, review: Review | int, relation: str | None = None, brief: bool = False) -> QuerySet[Citation]:
+    """Citations of a review: references in the review's order, citing papers newest first, similar by score.
+
+    `brief` is the API's page: only what lists show of the articles (ARTICLE_LIST_FIELDS, a fraction of a row's
+    bytes), fetched by a second query for the page's citations alone. Joined instead, PostgreSQL would join the
+    articles of every citation that sorts level with the page (all 2,000 citing papers of a large review, which
+    share relation and position) before cutting the page.
+    """
+    citations = Citation.objects.filter(review=review)
+    if brief:
+        articles = Article.objects.only(*ARTICLE_LIST_FIELDS)
+        citations = citations.only(*CITATION_LIST_FIELDS).prefetch_related(Prefetch("article", queryset=articles))
+    else:
+        citations = citations.select_related("article")
     return citations_of_relation(citations, relation) if relation else citations.order_by("relation", "position", "pk")
 
 
@@ -60,8 +91,9 @@ def citations_by_id(*, ids: list[int], review: Review | None = None) -> dict[int
     return citations.in_bulk(ids)
 
 
-def article_list() -> QuerySet[Article]:
-    return Article.objects.all()
+def article_list(*, brief: bool = False) -> QuerySet[Article]:
+    """Articles; `brief` reads only what lists show (ARTICLE_LIST_FIELDS)."""
+    return Article.objects.only(*ARTICLE_LIST_FIELDS) if brief else Article.objects.all()
 
 
 def article_get(*, pk: int) -> Article | None:
@@ -102,5 +134,82 @@ def articles_by_doi(dois: list[str]) -> dict[str, Article]:
     wanted = {doi.lower() for doi in dois if doi}
     if not wanted:
         return {}
-    holders = Article.objects.annotate(doi_lower=Lower("doi")).filter(doi_lower__in=wanted)
+    # doi <> '' is the unique index's condition: stating it lets the database use the index (articles_with_doi).
+    holders = Article.objects.annotate(doi_lower=Lower("doi")).filter(doi_lower__in=wanted).exclude(doi="")
     return {article.doi_lower: article for article in holders}
+
+
+def articles_with_doi(articles: QuerySet[Article], doi: str) -> QuerySet[Article]:
+    """The articles holding `doi`, ignoring case; a doi.org URL or "doi:" prefix is dropped first.
+
+    `doi__iexact` reads every row (PostgreSQL's UPPER(..) LIKE UPPER(..)). This states the unique index
+    article_doi_unique_ci itself: LOWER(doi) compared with the lower-cased value, with its condition doi <> '',
+    so PostgreSQL and SQLite answer from the index.
+    """
+    doi = normalise_doi(doi)
+    if not doi:
+        return articles.none()
+    return articles.alias(doi_lower=Lower("doi")).filter(doi_lower=Lower(Value(doi))).exclude(doi="")
+
+
+# --- lists held as JSON -----------------------------------------------------------------------------------------
+
+
+class ListHas(Expression):
+    """True where the JSON list `field` (a path such as "article__publication_types") holds `value`, ignoring
+    case: a filter for lists that are stored inline rather than joined (publication types)."""
+
+    output_field = BooleanField()
+
+    def __init__(self, field: str, value: str) -> None:
+        super().__init__()
+        self.column = F(field)
+        self.value = value
+
+    def get_source_expressions(self) -> list:
+        return [self.column]
+
+    def set_source_expressions(self, expressions) -> None:
+        (self.column,) = expressions
+
+    def as_sql(self, compiler, connection):
+        raise NotSupportedError(f"List filters need PostgreSQL or SQLite, not {connection.vendor}.")
+
+    def as_postgresql(self, compiler, connection):
+        column, params = compiler.compile(self.column)
+        items = f"jsonb_array_elements_text(CASE jsonb_typeof({column}) WHEN 'array' THEN {column} ELSE '[]' END)"
+        return f"EXISTS (SELECT 1 FROM {items} AS item(value) WHERE lower(item.value) = lower(%s))", [
+            *params, *params, *params, self.value,
+        ]  # fmt: skip
+
+    def as_sqlite(self, compiler, connection):
+        column, params = compiler.compile(self.column)
+        items = f"json_each(CASE WHEN json_type({column}) = 'array' THEN {column} ELSE '[]' END)"
+        sql = f"EXISTS (SELECT 1 FROM {items} AS item WHERE item.type = 'text' AND lower(item.value) = lower(%s))"
+        return sql, [*params, *params, *params, self.value]
+
+
+def list_item_counts(queryset: QuerySet, field: str, *, limit: int) -> list[tuple[str, int]]:
+    """The `limit` commonest items of the JSON list `field` over the rows of `queryset`, as (item, rows), most
+    first: one aggregate query, for facets such as publication types."""
+    try:
+        sql, params = queryset.order_by().values(list_items=F(field)).query.sql_with_params()
+    except EmptyResultSet:  # a queryset.none(), such as a query with nothing to look for
+        return []
+    vendor = connections[queryset.db].vendor
+    column = "c.list_items"
+    if vendor == "postgresql":
+        items = f"jsonb_array_elements_text(CASE jsonb_typeof({column}) WHEN 'array' THEN {column} ELSE '[]' END)"
+        source, wanted = f"{items} AS item(value)", "TRUE"
+    elif vendor == "sqlite":
+        items = f"json_each(CASE WHEN json_type({column}) = 'array' THEN {column} ELSE '[]' END)"
+        source, wanted = f"{items} AS item", "item.type = 'text'"
+    else:
+        raise NotSupportedError(f"List counts need PostgreSQL or SQLite, not {vendor}.")
+    counted = (
+        f"SELECT item.value, COUNT(*) AS n FROM ({sql}) AS c, {source} WHERE {wanted} "
+        f"GROUP BY item.value ORDER BY n DESC, item.value LIMIT %s"
+    )
+    with connections[queryset.db].cursor() as cursor:
+        cursor.execute(counted, [*params, limit])
+        return [(value, count) for value, count in cursor.fetchall()]

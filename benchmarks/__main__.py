@@ -8,6 +8,8 @@ import sys
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="smaller networks, for a smoke run")
+    parser.add_argument("--sync", action="store_true", help="only the sync benchmark")
+    parser.add_argument("--search", action="store_true", help="only the search and list benchmark (PostgreSQL)")
     args = parser.parse_args()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cafex_portal.settings.test")
     import django
@@ -16,12 +18,16 @@ def main() -> int:
     from django.db import connection
     from django.test.utils import setup_test_environment
 
-    from benchmarks import sync
+    from benchmarks import search, sync
 
+    everything = not (args.sync or args.search)
     setup_test_environment()
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
     try:
-        sync.run(quick=args.quick)
+        if everything or args.sync:
+            sync.run(quick=args.quick)
+        if everything or args.search:
+            search.run(quick=args.quick)
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
     return 0

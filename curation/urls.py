@@ -22,6 +22,7 @@ urlpatterns = [
         views.annotation_create,
         name="curation-annotation-create",
     ),
+    path("search/", views.search_page, name="search"),
     path("curation/my-queue/", views.my_queue, name="curation-my-queue"),
     path("curation/inbox/", views.inbox, name="curation-inbox"),
     path("curation/inbox/accept/", views.bulk_accept, name="curation-bulk-accept"),

@@ -11,17 +11,17 @@ from ..serializers import (
 
 
 class ArticleViewSet(viewsets.ReadOnlyModelViewSet):
-    """Bibliographic records, filterable by PMID, DOI (case-insensitive), PMCID, year and retraction."""
+    """Bibliographic records, filterable by PMID, DOI (case-insensitive), PMCID, years, journal, publication type,
+    retraction and annotations; `q` searches the full text, ranked, with a `snippet` for each."""
 
     lookup_field = "pmid"
     lookup_value_regex = r"\d+"
     filterset_class = ArticleFilter
 
     def get_queryset(self):
-        queryset = selectors.article_list()
         if self.action == "retrieve":
-            queryset = queryset.prefetch_related("notices")
-        return queryset
+            return selectors.article_list().prefetch_related("notices")
+        return selectors.article_list(brief=True)
 
     def get_serializer_class(self):
         return ArticleDetailSerializer if self.action == "retrieve" else ArticleSerializer

@@ -61,7 +61,8 @@ class ReviewViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 class ReviewCitationList(generics.ListAPIView):
-    """A review's citations: references in the review's own order, citing papers newest first, similar by score."""
+    """A review's citations: references in the review's own order, citing papers newest first, similar by score;
+    with `q`, best match first, each with a `snippet`. Filters combine with `q` and with each other."""
 
     serializer_class = CitationSerializer
     filterset_class = CitationFilter
@@ -69,7 +70,7 @@ class ReviewCitationList(generics.ListAPIView):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # the schema generator has no pmid
             return Citation.objects.none()
-        review = selectors.review_by_pmid(pmid=self.kwargs["pmid"])
+        review = selectors.review_id_by_pmid(pmid=self.kwargs["pmid"])
         if review is None:
             raise NotFound("No review with this PMID.")
-        return selectors.citation_list(review=review)
+        return selectors.citation_list(review=review, brief=True)

@@ -27,6 +27,7 @@ from .queue import (
     queue_place,
     screening_get,
 )
+from .search import SearchFacets, SearchFilters, search_citations, search_facets, search_results
 from .vocabulary import (
     HIGHLIGHT_FACETS,
     HighlightIndex,
@@ -44,6 +45,8 @@ __all__ = [
     "HighlightIndex",
     "NOT_ANNOTATED",
     "QueuePlace",
+    "SearchFacets",
+    "SearchFilters",
     "RELATION_RANK",
     "annotation_cards",
     "annotation_comments",
@@ -65,6 +68,9 @@ __all__ = [
     "queue_counts",
     "queue_place",
     "screening_get",
+    "search_citations",
+    "search_facets",
+    "search_results",
     "term_get",
     "term_highlight_index",
     "term_highlights",

@@ -8,6 +8,7 @@ swapped into #flash out of band; without JavaScript the same forms post normally
 from .annotations import annotation_action, annotation_history, annotation_revert, term_search
 from .inbox import bulk_accept, inbox
 from .queue import assign, my_queue, queue
+from .search import search_page
 from .workspace import annotation_create, annotation_update, screening, workspace
 
 __all__ = [
@@ -22,6 +23,7 @@ __all__ = [
     "my_queue",
     "queue",
     "screening",
+    "search_page",
     "term_search",
     "workspace",
 ]
