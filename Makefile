@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE ?= cafex_portal.settings.local
 
-.PHONY: help install run migrate test screenshots lint format bench worker beat demo-offline fake-ncbi check-deploy prod-local clean
+.PHONY: help install run migrate test screenshots lint format bench worker beat demo-offline fake-ncbi check-deploy prod-local loadtest clean
 
 help:
 	@echo "make run      set up, load the bundled review, serve http://$(HOST):$(PORT)"
@@ -15,6 +15,7 @@ help:
 	@echo "make worker   a Celery worker (needs REDIS_URL)"
 	@echo "make prod-local  production settings on this machine: gunicorn, two workers, beat (honcho)"
 	@echo "make bench    benchmarks that print numbers"
+	@echo "make loadtest  60 s of locust against gunicorn on PostgreSQL (not part of make test)"
 	@echo "make lint     ruff and the migrations check"
 	@echo "make screenshots  run the browser tests and save docs/screenshots/ (needs Chromium)"
 
@@ -59,6 +60,11 @@ check-deploy: install
 
 bench: install
 	$(BIN)/python -m benchmarks
+
+# Builds its own database (LOADTEST_DATABASE_URL, default cafex_loadtest on 127.0.0.1:5432), serves it with gunicorn
+# under production settings and runs locust for 60 s; see loadtest/run.py for the options (LOADTEST_ARGS).
+loadtest: install
+	$(BIN)/python loadtest/run.py $(LOADTEST_ARGS)
 
 FAKE_NCBI_PORT ?= 8765
 

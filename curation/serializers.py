@@ -122,7 +122,10 @@ class AnnotationSerializer(serializers.ModelSerializer):
     reviewed_by = serializers.CharField(source="reviewed_by.username", read_only=True, allow_null=True)
     values = serializers.SerializerMethodField()
     confidence = serializers.ChoiceField(
-        choices=MechanismAnnotation.Confidence.choices, allow_blank=True, read_only=True, help_text="Empty if not given."
+        choices=MechanismAnnotation.Confidence.choices,
+        allow_blank=True,
+        read_only=True,
+        help_text="Empty if not given.",
     )
     comment_count = serializers.IntegerField(read_only=True, default=0)
 

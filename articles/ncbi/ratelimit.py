@@ -10,6 +10,7 @@ fourth request land inside NCBI's second. The default window of 1.1 s absorbs up
 from __future__ import annotations
 
 import fcntl
+import logging
 import os
 import threading
 import time
@@ -19,7 +20,14 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Protocol
 
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+
+logger = logging.getLogger(__name__)
+
 DEFAULT_WINDOW_SECONDS = 1.1
+# While Redis is unreachable, a RedisRateLimiter with a fallback asks Redis again only this often.
+REDIS_RETRY_SECONDS = 10.0
 
 
 class RateLimiter(Protocol):
@@ -152,6 +160,12 @@ class RedisRateLimiter:
 
     One Lua script decides atomically, with Redis ``TIME`` as the only clock, so workers on hosts whose clocks
     disagree still share one window.
+
+    With a ``fallback`` (the host's FileRateLimiter), an unreachable Redis does not stop the sync: the processes of
+    this host share the file's window meanwhile, Redis is asked again every ``REDIS_RETRY_SECONDS``, and the limit is
+    shared through Redis again once it answers. Processes on other hosts keep their own files during the outage, so
+    NCBI may briefly see more than ``max_rps`` from them together; the client's 429 handling absorbs that. Without
+    a fallback the Redis error propagates.
     """
 
     def __init__(
@@ -162,19 +176,41 @@ class RedisRateLimiter:
         *,
         window_seconds: float = DEFAULT_WINDOW_SECONDS,
         sleep: Callable[[float], None] = time.sleep,
+        fallback: FileRateLimiter | None = None,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         if max_rps < 1:
             raise ValueError("max_rps must be at least 1")
         self.key = key
         self.max_rps = max_rps
         self.window_seconds = window_seconds
+        self.fallback = fallback
         self._sleep = sleep
+        self._clock = clock
         self._script = redis_client.register_script(_ACQUIRE_LUA)
+        self._redis_down_until: float | None = None  # set while Redis is unreachable
 
     def try_acquire(self) -> float:
         """Take a slot if one is free and return 0.0, or return the seconds to wait before trying again."""
+        down_until = self._redis_down_until
+        if self.fallback is not None and down_until is not None and self._clock() < down_until:
+            return self.fallback.try_acquire()
         window_us = int(self.window_seconds * 1_000_000)
-        wait_us = int(self._script(keys=[self.key], args=[self.max_rps, window_us, uuid.uuid4().hex]))
+        try:
+            wait_us = int(self._script(keys=[self.key], args=[self.max_rps, window_us, uuid.uuid4().hex]))
+        except (RedisConnectionError, RedisTimeoutError) as exc:
+            if self.fallback is None:
+                raise
+            if down_until is None:
+                logger.warning(
+                    "Redis is unavailable for the shared NCBI rate limit (%s); this host's file %s keeps the limit "
+                    "until Redis answers again.", exc, self.fallback.path,
+                )  # fmt: skip
+            self._redis_down_until = self._clock() + REDIS_RETRY_SECONDS
+            return self.fallback.try_acquire()
+        if down_until is not None:
+            self._redis_down_until = None
+            logger.info("Redis answers again; the NCBI rate limit is shared through it once more.")
         return wait_us / 1_000_000
 
     def acquire(self) -> None:

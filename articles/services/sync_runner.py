@@ -13,8 +13,11 @@ from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.db import InterfaceError, OperationalError
 from django.template.defaultfilters import pluralize
 from django.utils import timezone
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from ..locks import RunLock, RunSuperseded
 from ..models import Citation, Review, SyncRun
@@ -32,6 +35,8 @@ SIMILAR_LINK = "pubmed_pubmed"
 HEARTBEAT_EVERY_SECONDS = 2.0
 # Enough threads to keep NCBI_MAX_RPS requests in flight at NCBI latency; the shared limiter does the throttling.
 FETCH_THREADS = 4
+# The database went away (a restart, a failover, a dropped connection): the run cannot record anything more.
+DATABASE_ERRORS = (OperationalError, InterfaceError)
 
 
 class SyncFailed(Exception):
@@ -84,6 +89,14 @@ class SyncRunner:
             raise
         except (NcbiError, SyncFailed) as exc:
             return Outcome(SyncRun.State.FAILED, str(exc), [*self.sync_run.errors, str(exc)])
+        except DATABASE_ERRORS as exc:
+            message = database_failure_message(exc)
+            logger.error("Sync run %s stopped: %s", self.sync_run.pk, message)
+            return Outcome(SyncRun.State.FAILED, message, [*self.sync_run.errors, message])
+        except (RedisConnectionError, RedisTimeoutError) as exc:  # only without a fallback for the rate limit
+            message = f"Redis, which keeps the shared NCBI rate limit, is unavailable ({first_line(exc)})."
+            logger.error("Sync run %s stopped: %s", self.sync_run.pk, message)
+            return Outcome(SyncRun.State.FAILED, message, [*self.sync_run.errors, message])
         except Exception as exc:
             logger.exception("Sync run %s failed", self.sync_run.pk)
             return Outcome(SyncRun.State.FAILED, f"Unexpected error: {exc}", [*self.sync_run.errors, repr(exc)])
@@ -193,6 +206,19 @@ class SyncRunner:
                 return future.result(timeout=HEARTBEAT_EVERY_SECONDS)
             except FutureTimeout:
                 self.save_progress()
+
+
+def first_line(exc: BaseException) -> str:
+    """An exception's message on one line (psycopg's run over several), or its type when it has none."""
+    lines = str(exc).strip().splitlines()
+    return lines[0].strip() if lines else type(exc).__name__
+
+
+def database_failure_message(exc: BaseException) -> str:
+    return (
+        f"The database connection failed during the sync ({first_line(exc)}). "
+        "What was stored before that is kept; run the sync again to finish."
+    )
 
 
 def pmid_list(pmids: list[int], shown: int = 20) -> str:
