@@ -12,6 +12,7 @@ import time
 import uuid
 
 import pytest
+import redis
 import requests
 from django.conf import settings as django_settings
 from rest_framework.authtoken.models import Token
@@ -198,9 +199,10 @@ def test_with_redis_down_reads_and_saves_work_syncs_fail_at_once_and_work_resume
                 cwd=ROOT, env={**env, "CELERY_QUEUE": f"{queue}-unread"}, stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE, text=True,
             )  # fmt: skip
-            waiting = wait_for(
-                lambda: SyncRun.objects.filter(state=SyncRun.State.QUEUED).first(), timeout=30, what="a queued run"
-            )
+            broker = redis.Redis.from_url(private_redis.url)
+            wait_for(lambda: broker.llen(f"{queue}-unread"), timeout=30, what="the run's message in the queue")
+            broker.close()
+            waiting = SyncRun.objects.get(state=SyncRun.State.QUEUED)
             private_redis.kill()
             out, err = follower.communicate(timeout=30)
             assert follower.returncode == 1, out + err
