@@ -17,6 +17,8 @@ urlpatterns = [
     ),
     path("", include("articles.urls")),
     path("", include("curation.urls")),
+    path("", include("evidence.urls")),
+    path("", include("dashboard.urls")),
 ]
 
 handler400 = "cafex_portal.errors.bad_request"

@@ -30,6 +30,8 @@ INSTALLED_APPS = [
     "axes",
     "articles",
     "curation",
+    "evidence",
+    "dashboard",
 ]
 
 MIDDLEWARE = [

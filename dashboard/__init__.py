@@ -1,0 +1,1 @@
+"""The editors' dashboard: where the curation stands and what needs an editor."""

@@ -1,0 +1,1 @@
+"""The public face of curation: accepted mechanism records, browsable and drawn. Reads only."""
