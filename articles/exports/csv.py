@@ -13,6 +13,10 @@ from ..models import Citation
 from .records import Record, record_of
 
 LIST_SEPARATOR = "; "
+# A spreadsheet runs a cell that starts with one of these as a formula (=HYPERLINK(…), +cmd|…, @SUM(…)); NCBI text
+# and curators' notes are not ours to run. Such a cell gets a leading apostrophe, which spreadsheets show as text
+# and hide (OWASP's advice for CSV injection); numbers such as "-1.5" stay as they are.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 CSV_COLUMNS = [
     "key",
@@ -72,12 +76,27 @@ def csv_row(record: Record) -> list[str]:
     return ["" if values[column] is None else str(values[column]) for column in CSV_COLUMNS]
 
 
+def inert(cell: str) -> str:
+    """The cell as a spreadsheet will show it, never run it (see FORMULA_STARTS)."""
+    if cell.startswith(FORMULA_STARTS) and not _is_number(cell):
+        return "'" + cell
+    return cell
+
+
+def _is_number(cell: str) -> bool:
+    try:
+        float(cell)
+    except ValueError:
+        return False
+    return True
+
+
 def rows_as_csv(rows: Iterable[list[str]]) -> Iterator[str]:
-    """Rows as CSV text, one chunk a row; shared with the other apps' CSV exports."""
+    """Rows as CSV text, one chunk a row, every cell made inert; shared with the other apps' CSV exports."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     for row in rows:
-        writer.writerow(row)
+        writer.writerow([inert(cell) for cell in row])
         yield buffer.getvalue()
         buffer.seek(0)
         buffer.truncate()

