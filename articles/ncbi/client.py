@@ -36,6 +36,10 @@ class NcbiRequestError(NcbiError):
     """NCBI rejected the request (HTTP 4xx, or an ``<ERROR>`` in the body); sending it again will not help."""
 
 
+class NcbiConfigurationError(NcbiError):
+    """The client's settings cannot work (the E-utilities address, a proxy); nothing was sent."""
+
+
 class NcbiUnavailableError(NcbiError):
     """NCBI did not answer usefully within the allowed attempts; the same request may succeed later."""
 
@@ -100,8 +104,13 @@ class EutilsClient:
         self.on_request = on_request
         self._sleep, self._clock, self._jitter = sleep, clock, jitter
         url = urlsplit(self.base_url)
+        if url.scheme not in ("http", "https") or not url.hostname:
+            raise NcbiConfigurationError(f"The E-utilities address {base_url!r} is not an http(s) URL with a host.")
         self._path = url.path
-        self._pool = ConnectionPool(url.scheme, url.hostname or "", url.port, timeout=timeout)
+        try:
+            self._pool = ConnectionPool(url.scheme, url.hostname, url.port, timeout=timeout)
+        except ValueError as exc:  # a proxy setting it cannot use
+            raise NcbiConfigurationError(str(exc)) from None
 
     def close(self) -> None:
         """Close the idle connections; the client stays usable and opens new ones when asked again."""

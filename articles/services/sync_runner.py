@@ -21,7 +21,7 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from ..locks import RunLock, RunSuperseded
 from ..models import Citation, Review, SyncRun
-from ..ncbi.client import NcbiError, NcbiRequestError, RequestAttempt
+from ..ncbi.client import EutilsClient, NcbiError, NcbiRequestError, RequestAttempt
 from ..ncbi.configured import ncbi_client_get
 from ..ncbi.parser import parse_pubmed_xml
 from ..ncbi.records import ParseResult
@@ -74,13 +74,14 @@ class SyncRunner:
         self.review = Review.objects.select_related("article").get(pk=run.review_id)
         self.pmid = self.review.article.pmid
         self.requests = RequestCounter()
-        self.client = ncbi_client_get(on_request=self.requests.add)
+        self.client: EutilsClient | None = None  # made in run(), where a setting it cannot use fails the run
         self.pool = ThreadPoolExecutor(max_workers=FETCH_THREADS, thread_name_prefix="ncbi-fetch")
         self.cited_by: list[int] = []
         self.similar: list[tuple[int, float | None]] = []
 
     def run(self) -> Outcome:
         try:
+            self.client = ncbi_client_get(on_request=self.requests.add)
             self.begin()
             wanted = self.fetch_review_and_links()
             self.fetch_and_store(wanted)
@@ -102,7 +103,8 @@ class SyncRunner:
             return Outcome(SyncRun.State.FAILED, f"Unexpected error: {exc}", [*self.sync_run.errors, repr(exc)])
         finally:
             self.pool.shutdown(wait=True, cancel_futures=True)
-            self.client.close()
+            if self.client is not None:
+                self.client.close()
             self.sync_run.requests_made = self.requests.count
         state = SyncRun.State.PARTIAL if self.sync_run.errors else SyncRun.State.SUCCEEDED
         return Outcome(state, run_summary(self.sync_run))

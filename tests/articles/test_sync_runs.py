@@ -137,3 +137,28 @@ def test_stale_runs_are_closed_by_the_sweep(network, review, settings):
     fresh.refresh_from_db()
     assert dead.state == SyncRun.State.FAILED and "stopped reporting progress" in dead.message
     assert fresh.state == SyncRun.State.QUEUED
+
+
+@pytest.mark.parametrize(
+    ("setting", "value", "message"),
+    [
+        ("NCBI_EUTILS_BASE_URL", "ftp://eutils.example.org/", "is not an http(s) URL"),
+        ("NCBI_EUTILS_BASE_URL", "https:///entrez/eutils/", "is not an http(s) URL"),
+    ],
+)
+def test_a_client_setting_that_cannot_work_fails_the_run_with_its_reason(review, settings, setting, value, message):
+    setattr(settings, setting, value)
+    run = sync_run_start(review=review, trigger=SyncRun.Trigger.API, enqueue=False)
+    ended = sync_run_execute(run=run)
+    assert ended.state == SyncRun.State.FAILED and message in ended.message
+    assert ended.requests_made == 0
+
+
+def test_a_proxy_the_client_cannot_use_fails_the_run_with_its_reason(review, settings, monkeypatch):
+    settings.NCBI_EUTILS_BASE_URL = "https://eutils.ncbi.nlm.nih.gov/entrez/eutils/"
+    monkeypatch.setenv("HTTPS_PROXY", "socks5://proxy.example.org:1080")
+    monkeypatch.delenv("NO_PROXY", raising=False)
+    ended = sync_run_execute(run=sync_run_start(review=review, trigger=SyncRun.Trigger.API, enqueue=False))
+    assert (
+        ended.state == SyncRun.State.FAILED and "Unsupported proxy 'socks5://proxy.example.org:1080'" in ended.message
+    )
