@@ -9,6 +9,7 @@ from typing import TypeVar
 
 from celery import current_app
 from django.db import IntegrityError, connection, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerUnavailable
 from redis.exceptions import ConnectionError as RedisConnectionError
@@ -123,10 +124,15 @@ def sync_run_execute(*, run: SyncRun, on_progress: Callable[[SyncRun], None] | N
 
 def sync_runs_close_stale() -> int:
     """Close runs whose worker died or whose message was lost, so no page shows them running; returns how many."""
-    stale = [run for run in SyncRun.objects.filter(state__in=SyncRun.ACTIVE_STATES) if _is_dead(run)]
-    for run in stale:
-        sync_run_finish(run=run, outcome=Outcome(SyncRun.State.FAILED, _stale_message(run, replaced=False)))
-    return len(stale)
+    closed = 0
+    for run in SyncRun.objects.filter(state__in=SyncRun.ACTIVE_STATES):
+        if not _is_dead(run):
+            continue
+        # Closed only as it was read (compare-and-set): a worker that took the run over since then keeps it.
+        as_read = SyncRun.objects.filter(pk=run.pk, state=run.state, worker=run.worker, heartbeat_at=run.heartbeat_at)
+        outcome = Outcome(SyncRun.State.FAILED, _stale_message(run, replaced=False))
+        closed += sync_run_finish(run=run, outcome=outcome, only=as_read).state == SyncRun.State.FAILED
+    return closed
 
 
 def sync_runs_schedule() -> int:
@@ -139,8 +145,11 @@ def sync_runs_schedule() -> int:
     return queued
 
 
-def sync_run_finish(*, run: SyncRun, outcome: Outcome, lock: RunLock | None = None) -> SyncRun:
-    """Close the run, unless it was closed, or taken over, from elsewhere meanwhile (then that outcome stands)."""
+def sync_run_finish(
+    *, run: SyncRun, outcome: Outcome, lock: RunLock | None = None, only: QuerySet[SyncRun] | None = None
+) -> SyncRun:
+    """Close the run, unless it was closed, or taken over, from elsewhere meanwhile (then that outcome stands).
+    `only` narrows "still as it was" further: the run is closed only if it still matches it."""
     fields = {
         "state": outcome.state,
         "message": outcome.message,
@@ -152,6 +161,8 @@ def sync_run_finish(*, run: SyncRun, outcome: Outcome, lock: RunLock | None = No
     if outcome.errors is not None:
         fields["errors"] = outcome.errors
     still_ours = lock.mine() if lock else SyncRun.objects.filter(pk=run.pk, state__in=SyncRun.ACTIVE_STATES)
+    if only is not None:
+        still_ours = still_ours & only
     if still_ours.update(**fields):
         for name, value in fields.items():
             setattr(run, name, value)

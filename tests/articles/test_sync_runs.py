@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from articles.locks import RunLock, SyncLocked
 from articles.models import SyncRun
-from articles.services import review_get_or_create, sync_run_execute, sync_run_start, sync_runs_close_stale
+from articles.services import review_get_or_create, sync_run_execute, sync_run_start, sync_runs, sync_runs_close_stale
 from tests.articles.sync_helpers import REVIEW
 
 pytestmark = pytest.mark.django_db
@@ -162,3 +162,21 @@ def test_a_proxy_the_client_cannot_use_fails_the_run_with_its_reason(review, set
     assert (
         ended.state == SyncRun.State.FAILED and "Unsupported proxy 'socks5://proxy.example.org:1080'" in ended.message
     )
+
+
+def test_the_sweep_leaves_a_run_that_a_worker_took_over_after_the_sweep_read_it(network, review, settings, monkeypatch):
+    stale = sync_run_start(review=review, trigger=SyncRun.Trigger.API, enqueue=False)
+    long_ago = timezone.now() - timedelta(minutes=10)
+    SyncRun.objects.filter(pk=stale.pk).update(state=SyncRun.State.RUNNING, worker="gone:1:x", heartbeat_at=long_ago)
+    settings.SYNC_STALE_SECONDS = 60
+    is_dead = sync_runs._is_dead
+
+    def judged_dead_then_taken_over(run):  # the redelivered task takes the run between the sweep's read and write
+        dead = is_dead(run)
+        assert dead and RunLock(run).take()
+        return dead
+
+    monkeypatch.setattr(sync_runs, "_is_dead", judged_dead_then_taken_over)
+    assert sync_runs_close_stale() == 0
+    stale.refresh_from_db()
+    assert stale.state == SyncRun.State.RUNNING and stale.worker != "gone:1:x"
