@@ -23,13 +23,15 @@ from urllib.parse import quote, urlsplit, urlunsplit
 import pytest
 import redis
 
-from fake_eutils.scenarios import DEMO_REVIEW_PMID, demo_store
+from fake_eutils.scenarios import network_store
 from fake_eutils.server import FakeEutils
 from tests.deploy.postgres import fresh_database, server
 from tests.services import require_redis
 
 pytestmark = pytest.mark.services
 
+# A review plainly named synthetic ("A synthetic review of CAF-derived exosomes."), with a network large enough to curate.
+REVIEW_PMID = 90_000_000
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 EDITOR, CURATOR = "prodlocal-editor", "prodlocal-curator"
@@ -211,7 +213,7 @@ def test_the_production_processes_sync_and_curate_over_http(tmp_path):
 
     with (
         fresh_database(server(), "cafex_prodlocal") as database_url,
-        FakeEutils(store=demo_store(), max_rps=None, max_rps_with_key=None) as fake,
+        FakeEutils(store=network_store(REVIEW_PMID, references=12), max_rps=None, max_rps_with_key=None) as fake,
     ):
         env = {key: value for key, value in os.environ.items() if not key.startswith(SETTINGS_PREFIXES)}
         env.update(
@@ -260,7 +262,7 @@ def test_the_production_processes_sync_and_curate_over_http(tmp_path):
             mark("serving")
 
             # The editor adds the review; a worker syncs it against the fake NCBI.
-            added = api.post("/api/v1/reviews/", {"pmid": DEMO_REVIEW_PMID}, token=editor, expect=202)
+            added = api.post("/api/v1/reviews/", {"pmid": REVIEW_PMID}, token=editor, expect=202)
             run_id = added["sync_run"]["id"]
             api.get(f"/api/v1/sync-runs/{run_id}/", expect=(401, 403))  # runs are for signed-in users
 
@@ -273,12 +275,12 @@ def test_the_production_processes_sync_and_curate_over_http(tmp_path):
             assert run["state"] == "succeeded", run
             assert run["requests_made"] > 0 and len(fake.requests) > 0
 
-            review = api.get(f"/api/v1/reviews/{DEMO_REVIEW_PMID}/")
-            citations = api.get(f"/api/v1/reviews/{DEMO_REVIEW_PMID}/citations/?page_size=500")
+            review = api.get(f"/api/v1/reviews/{REVIEW_PMID}/")
+            citations = api.get(f"/api/v1/reviews/{REVIEW_PMID}/citations/?page_size=500")
             assert citations["count"] == len(citations["results"]) > 10
             relations = {citation["relation"] for citation in citations["results"]}
             assert relations == {"reference", "cited_by", "similar"}, relations
-            assert review["pmid"] == DEMO_REVIEW_PMID and review["title"]
+            assert review["pmid"] == REVIEW_PMID and review["title"]
             citation = next(c for c in citations["results"] if c["relation"] == "reference" and c["article"])
 
             # The curator screens it in and records a complete mechanism with terms found through the vocabulary API.
@@ -307,7 +309,7 @@ def test_the_production_processes_sync_and_curate_over_http(tmp_path):
             assert accepted["state"] == "accepted" and accepted["reviewed_by"] == EDITOR
 
             # Anyone reads it back.
-            public = api.get(f"/api/v1/annotations/?state=accepted&review={DEMO_REVIEW_PMID}")
+            public = api.get(f"/api/v1/annotations/?state=accepted&review={REVIEW_PMID}")
             assert [item["id"] for item in public["results"]] == [draft["id"]]
             shown = public["results"][0]
             assert {facet: sorted(t["label"] for t in terms) for facet, terms in shown["values"].items() if terms} == {

@@ -13,12 +13,15 @@ import sys
 import psycopg
 import pytest
 
-from fake_eutils.scenarios import DEMO_REVIEW_PMID, demo_store
+from fake_eutils.scenarios import network_store
 from fake_eutils.server import FakeEutils
 
 from .servers import ROOT, PrivatePostgres, django_env, manage, wait_for
 
 pytestmark = pytest.mark.services
+
+# A review plainly named synthetic, with 31 articles to fetch one a request: long enough to restart the server mid-sync.
+REVIEW_PMID = 90_000_000
 
 
 @pytest.fixture
@@ -50,13 +53,13 @@ def under_way(database_url: str, count: int) -> bool:
 
 
 def start_sync(env: dict[str, str], log) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "manage.py", "sync_review", str(DEMO_REVIEW_PMID), "--no-progress"],
+    return subprocess.Popen([sys.executable, "manage.py", "sync_review", str(REVIEW_PMID), "--no-progress"],
                             cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)  # fmt: skip
 
 
 def test_a_database_restart_mid_sync_fails_the_run_cleanly_and_the_next_sync_completes(private_postgres, tmp_path):
     database_url = private_postgres.create_database("cafex_faults")
-    store = demo_store()
+    store = network_store(REVIEW_PMID, references=22, unresolved=1, cited_by=5, similar=5)  # 31 articles
     with FakeEutils(store=store, max_rps=None, latency_ms=300) as fake:
         env = django_env(
             DATABASE_URL=database_url,
@@ -100,7 +103,7 @@ def test_a_database_restart_mid_sync_fails_the_run_cleanly_and_the_next_sync_com
         assert abandoned["state"] == "running" and abandoned["worker"], abandoned
 
         fake.configure(latency_ms=0)
-        rerun = manage("sync_review", str(DEMO_REVIEW_PMID), "--no-progress", env=env)
+        rerun = manage("sync_review", str(REVIEW_PMID), "--no-progress", env=env)
         assert rerun.returncode == 0, rerun.stdout + rerun.stderr
         assert "Traceback" not in rerun.stdout + rerun.stderr
         assert "Sync succeeded: 31 articles checked" in rerun.stdout, rerun.stdout
@@ -115,11 +118,11 @@ def test_a_database_restart_mid_sync_fails_the_run_cleanly_and_the_next_sync_com
             connection.execute(
                 "SELECT c.relation, count(*) FROM articles_citation c JOIN articles_review r ON r.id = c.review_id "
                 "JOIN articles_article a ON a.id = r.article_id WHERE a.pmid = %s GROUP BY c.relation",
-                [DEMO_REVIEW_PMID],
+                [REVIEW_PMID],
             ).fetchall()
         )
     assert len(pmids) == len(set(pmids)), "every article is stored once"
     assert sorted(pmids) == sorted(store.pmids()), "the articles are exactly those the fake serves"
-    review_xml = store.article_xml(DEMO_REVIEW_PMID)
+    review_xml = store.article_xml(REVIEW_PMID)
     assert relations["reference"] == review_xml.count("<Reference>")
     assert (relations["cited_by"], relations["similar"]) == (5, 5)
