@@ -4,6 +4,9 @@ import os
 
 import pytest
 
+# The browser fixtures (Chromium, pages, log-in, screenshots), for every folder that has browser tests.
+pytest_plugins = ["tests.browser"]
+
 # Django imports stay inside the fixtures, so tests of the framework-free modules also run with -p no:django.
 
 
