@@ -6,11 +6,11 @@ from django.contrib import admin, messages
 from django.utils.html import format_html
 
 from cafex_portal.admin import ReadOnlyAdmin
-from cafex_portal.exceptions import NotAllowedError
+from cafex_portal.exceptions import ApplicationError, NotAllowedError
 
 from . import selectors
 from .models import Article, ArticleChange, ArticleNotice, Citation, EditorAlert, Review, SyncRun
-from .services import editor_alert_acknowledge, review_sync_request
+from .services import editor_alert_acknowledge, review_archive, review_restore, review_sync_request
 
 
 class ArticleNoticeInline(admin.TabularInline):
@@ -59,10 +59,13 @@ class ReviewAdmin(admin.ModelAdmin):
         "similar_count",
         "unresolved_count",
         "created_at",
+        "archived_at",
+        "archived_by",
     ]
+    list_filter = [("archived_at", admin.EmptyFieldListFilter)]
     search_fields = ["=article__pmid", "article__title"]
     raw_id_fields = ["article", "added_by"]
-    actions = ["sync_now"]
+    actions = ["sync_now", "archive", "restore"]
 
     def has_add_permission(self, request) -> bool:
         return False
@@ -84,8 +87,25 @@ class ReviewAdmin(admin.ModelAdmin):
             state = run.get_state_display().lower()
             self.message_user(request, f"Review PMID {review.article.pmid}: sync {run.pk} {state}.")
 
+    @admin.action(description="Archive selected reviews (hidden from the public, data kept)")
+    def archive(self, request, queryset):
+        self._each(request, queryset, review_archive, "archived")
+
+    @admin.action(description="Restore selected archived reviews")
+    def restore(self, request, queryset):
+        self._each(request, queryset, review_restore, "restored")
+
+    def _each(self, request, queryset, service, done: str) -> None:
+        for review in queryset:
+            try:
+                service(review=review, user=request.user)
+            except ApplicationError as exc:
+                self.message_user(request, exc.message, messages.ERROR)
+                return
+            self.message_user(request, f"Review PMID {review.article.pmid} {done}.", messages.SUCCESS)
+
     def get_queryset(self, request):
-        return selectors.review_list()
+        return selectors.review_list(include_archived=True).select_related("archived_by")
 
     @admin.display(description="PMID", ordering="article__pmid")
     def pmid(self, obj: Review) -> int | None:
@@ -170,12 +190,16 @@ class ArticleChangeAdmin(ReadOnlyAdmin):
 
 @admin.register(EditorAlert)
 class EditorAlertAdmin(ReadOnlyAdmin):
-    list_display = ["message", "kind", "created_at", "acknowledged_by", "acknowledged_at"]
+    list_display = ["message", "kind", "paper", "created_at", "acknowledged_by", "acknowledged_at"]
     list_filter = ["kind", ("acknowledged_at", admin.EmptyFieldListFilter)]
     search_fields = ["=article__pmid", "message"]
     readonly_fields = ["article", "kind", "message", "sync_run", "created_at", "acknowledged_by", "acknowledged_at"]
-    list_select_related = ["acknowledged_by"]
+    list_select_related = ["acknowledged_by", "article"]
     actions = ["acknowledge"]
+
+    @admin.display(description="paper")
+    def paper(self, alert: EditorAlert):
+        return format_html('<a href="{}">PMID {}</a>', f"/articles/{alert.article_id}/", alert.article.pmid)
 
     @admin.action(description="Acknowledge selected alerts")
     def acknowledge(self, request, queryset):

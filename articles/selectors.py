@@ -2,17 +2,19 @@
 
 from django.core.exceptions import EmptyResultSet
 from django.db import NotSupportedError, connections
-from django.db.models import BooleanField, Count, Expression, F, Prefetch, Q, QuerySet, Value
+from django.db.models import BooleanField, Count, Expression, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Lower
 
 from .models import Article, Citation, EditorAlert, Review, SyncRun
 from .ncbi.markup import normalise_doi
 
 
-def review_list() -> QuerySet[Review]:
+def review_list(*, include_archived: bool = False) -> QuerySet[Review]:
+    """Reviews with their counts per relation; archived ones only with `include_archived` (they are not public)."""
     relation = Citation.Relation
+    reviews = Review.objects.all() if include_archived else Review.objects.filter(archived_at__isnull=True)
     return (
-        Review.objects.select_related("article")
+        reviews.select_related("article")
         .annotate(
             reference_count=Count("citations", filter=Q(citations__relation=relation.REFERENCE)),
             cited_by_count=Count("citations", filter=Q(citations__relation=relation.CITED_BY)),
@@ -25,9 +27,26 @@ def review_list() -> QuerySet[Review]:
     )
 
 
-def review_get(*, pmid: int) -> Review | None:
+def review_get(*, pmid: int, include_archived: bool = False) -> Review | None:
     """The review with its counts per relation, for its page and the API."""
-    return review_list().filter(article__pmid=pmid).first()
+    return review_list(include_archived=include_archived).filter(article__pmid=pmid).first()
+
+
+def review_list_named() -> QuerySet[Review]:
+    """The public reviews NCBI has given a record for: the home page's cards (a PMID it did not know has no name)."""
+    return review_list().exclude(article__title="")
+
+
+def review_list_unnamed() -> QuerySet[Review]:
+    """Reviews whose record NCBI has not (or not yet) given: added by PMID, with no title until a sync brings one.
+    Each carries its latest run's state and message, so an editor sees why and can retry or discard it."""
+    latest = SyncRun.objects.filter(review=OuterRef("pk")).order_by("-created_at", "-pk")
+    return (
+        Review.objects.filter(article__title="", archived_at__isnull=True)
+        .select_related("article")
+        .annotate(run_state=Subquery(latest.values("state")[:1]), run_message=Subquery(latest.values("message")[:1]))
+        .order_by("created_at", "pk")
+    )
 
 
 def review_by_pmid(*, pmid: int) -> Review | None:
@@ -36,8 +55,8 @@ def review_by_pmid(*, pmid: int) -> Review | None:
 
 
 def review_id_by_pmid(*, pmid: int) -> int | None:
-    """The review's id alone: for reads that only narrow other lists to the review."""
-    return Review.objects.filter(article__pmid=pmid).values_list("pk", flat=True).first()
+    """The id of the public (not archived) review alone: for reads that only narrow other lists to the review."""
+    return Review.objects.filter(article__pmid=pmid, archived_at__isnull=True).values_list("pk", flat=True).first()
 
 
 # What lists show of an article (the API's ArticleSerializer, the pages' article lines): the abstract, MeSH

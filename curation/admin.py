@@ -1,5 +1,9 @@
 """Admin for curation data: people read it here, and every change goes through the services, as everywhere else.
 
+Bulk actions: assign citations to a curator, accept submitted annotations (the four-eyes rule is the service's: an
+editor's own or co-written work is refused, and the refusal shows as a message), remove assignments, merge, retire
+and reactivate terms.
+
 Annotations, their terms, comments and revisions, screening decisions and assignments are read-only for everyone,
 superusers included: their rules live in the services, and the admin's actions call those. Vocabulary terms are
 edited here, saved by `term_create` and `term_update`.
@@ -8,21 +12,28 @@ edited here, saved by `term_create` and `term_update`.
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ActionForm
+from django.core.exceptions import ValidationError
 from django.db.models import Count
+from django.urls import reverse
+from django.utils.html import format_html
 
-from articles.models import Review
+from articles.admin import CitationAdmin
+from articles.models import Citation, Review
 from cafex_portal.admin import ReadOnlyAdmin, ReadOnlyInline
 from cafex_portal.exceptions import ApplicationError
 from cafex_portal.forms import parse_id
 from cafex_portal.roles import is_editor
 
-from . import services
+from . import selectors, services
 from .models import (
     AnnotationComment,
     AnnotationRevision,
     AnnotationTerm,
     Assignment,
+    ConflictResolution,
+    CuratorScreening,
     MechanismAnnotation,
+    ReviewCurationSettings,
     ScreeningDecision,
     Term,
 )
@@ -43,6 +54,49 @@ class ReviewFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         review_id = parse_id(self.value()) if self.value() else None
         return queryset.filter(citation__review_id=review_id) if review_id else queryset
+
+
+class AssignActionForm(ActionForm):
+    curator = forms.ModelChoiceField(
+        queryset=selectors.curator_list(), required=False, label="to curator", empty_label="(pick a curator)"
+    )
+
+
+admin.site.unregister(Citation)  # the articles app's, replaced by the same admin with the curation action
+
+
+@admin.register(Citation)
+class CitationCurationAdmin(CitationAdmin):
+    """The articles app's citation admin, with the curation action it cannot know about: assigning to a curator
+    (articles imports nothing from curation, so the action is added here)."""
+
+    action_form = AssignActionForm
+    actions = ["assign_selected"]
+    list_display = [*CitationAdmin.list_display, "queue_link"]
+
+    @admin.action(description="Assign selected citations to the curator picked below")
+    def assign_selected(self, request, queryset):
+        try:
+            curator = AssignActionForm.base_fields["curator"].clean(request.POST.get("curator") or None)
+        except ValidationError:
+            curator = None
+        if curator is None:
+            self.message_user(request, "Pick the curator to assign the citations to.", messages.ERROR)
+            return
+        try:
+            assigned = services.assignment_create(citations=list(queryset), curator=curator, user=request.user)
+        except ApplicationError as error:
+            self.message_user(request, error.message, messages.ERROR)
+            return
+        self.message_user(
+            request, f"{len(assigned)} citation(s) assigned to {curator.get_username()}.", messages.SUCCESS
+        )
+
+    @admin.display(description="workspace")
+    def queue_link(self, obj: Citation) -> str:
+        return format_html(
+            '<a href="{}">open</a>', reverse("curation-workspace", args=[obj.review.article.pmid, obj.pk])
+        )
 
 
 class TermActionForm(ActionForm):
@@ -210,13 +264,19 @@ class AnnotationCommentInline(ReadOnlyInline):
 class MechanismAnnotationAdmin(ReadOnlyAdmin):
     """Read and review here; editing goes through the curation pages, which keep the history and versions."""
 
-    list_display = ["id", "citation", "author", "state", "confidence", "version", "updated_at", "reviewed_by"]
+    list_display = [
+        "id", "citation", "author", "state", "confidence", "version", "updated_at", "reviewed_by", "history_link",
+    ]  # fmt: skip
     list_filter = ["state", "confidence", "citation__relation", ReviewFilter]
     search_fields = ["=id", "=citation__article__pmid", "author__username", "quote", "notes", "terms__label"]
     readonly_fields = [field.name for field in MechanismAnnotation._meta.concrete_fields]
     list_select_related = ["citation__article", "author", "reviewed_by"]
     inlines = [AnnotationTermInline, AnnotationCommentInline]
     actions = ["accept_selected"]
+
+    @admin.display(description="history")
+    def history_link(self, obj: MechanismAnnotation) -> str:
+        return format_html('<a href="{}">history</a>', reverse("curation-annotation-history", args=[obj.pk]))
 
     @admin.action(description="Accept selected submitted annotations (all or none)")
     def accept_selected(self, request, queryset):
@@ -247,3 +307,31 @@ class AnnotationCommentAdmin(ReadOnlyAdmin):
     @admin.display(description="text")
     def short_text(self, obj: AnnotationComment) -> str:
         return obj.text[:80]
+
+
+@admin.register(ReviewCurationSettings)
+class ReviewCurationSettingsAdmin(ReadOnlyAdmin):
+    list_display = ["review", "double_screening", "double_annotation", "updated_by", "updated_at"]
+    list_filter = ["double_screening", "double_annotation"]
+    search_fields = ["=review__article__pmid"]
+    list_select_related = ["review__article", "updated_by"]
+
+
+@admin.register(CuratorScreening)
+class CuratorScreeningAdmin(ReadOnlyAdmin):
+    """Each curator's own decision under double screening; the resolved one is the ScreeningDecision."""
+
+    list_display = ["citation", "curator", "decision", "reason", "decided_at"]
+    list_filter = ["decision", "reason", "curator", ReviewFilter]
+    search_fields = ["=citation__article__pmid", "curator__username", "note"]
+    raw_id_fields = ["citation", "curator"]
+    list_select_related = ["citation__article", "curator"]
+
+
+@admin.register(ConflictResolution)
+class ConflictResolutionAdmin(ReadOnlyAdmin):
+    list_display = ["citation", "kind", "had_conflict", "resolved_by", "resolved_at"]
+    list_filter = ["kind", "had_conflict", ReviewFilter]
+    search_fields = ["=citation__article__pmid", "resolved_by__username", "note"]
+    raw_id_fields = ["citation", "resolved_by"]
+    list_select_related = ["citation__article", "resolved_by"]

@@ -7,16 +7,24 @@ from .articles import Article
 
 
 class Review(models.Model):
-    """An article the portal curates, with its citation network."""
+    """An article the portal curates, with its citation network.
+
+    An archived review is hidden from the public pages and API; its citations and curated work are kept.
+    """
 
     article = models.OneToOneField(Article, on_delete=models.PROTECT, related_name="review")
     added_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    archived_at = models.DateTimeField(null=True, blank=True)
+    archived_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["archived_at"], name="review_archived_idx")]
 
     def __str__(self) -> str:
         return str(self.article)
@@ -79,7 +87,9 @@ class Citation(models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["review", "relation", "position"], name="citation_review_rel_pos_idx"),
+            # The list's own order to the last key: a page of 2,000 citing papers (no position) is read off the
+            # index instead of sorted.
+            models.Index(fields=["review", "relation", "position", "id"], name="citation_page_order_idx"),
             models.Index(fields=["article", "relation"], name="citation_article_rel_idx"),
         ]
 

@@ -3,7 +3,15 @@ here."""
 
 from .citations import citations_link, references_store
 from .imports import ImportReport, citations_import, import_entries_read
-from .reviews import demo_review_load, editor_alert_acknowledge, pmid_validate, review_get_or_create
+from .reviews import (
+    demo_review_load,
+    editor_alert_acknowledge,
+    pmid_validate,
+    review_archive,
+    review_delete,
+    review_get_or_create,
+    review_restore,
+)
 from .sync_runs import (
     review_add,
     review_sync_request,
@@ -26,7 +34,10 @@ __all__ = [
     "pmid_validate",
     "references_store",
     "review_add",
+    "review_archive",
+    "review_delete",
     "review_get_or_create",
+    "review_restore",
     "review_sync_request",
     "sync_run_execute",
     "sync_run_finish",

@@ -1,15 +1,17 @@
-"""Reviews: the bundled one, adding one by PMID, and editors' alerts about their papers."""
+"""Reviews: the bundled one, adding one by PMID, archiving and deleting one, and editors' alerts about their papers."""
 
 import json
+from collections import Counter
 from pathlib import Path
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import ProtectedError
 from django.utils import timezone
 
 from cafex_portal.exceptions import ApplicationError
 from cafex_portal.roles import require_editor
 
-from ..models import Article, Citation, EditorAlert, Review
+from ..models import Article, Citation, EditorAlert, Review, SyncRun
 
 DEMO_REVIEW_PATH = Path(__file__).resolve().parent.parent / "data" / "demo_review.json"
 
@@ -65,10 +67,71 @@ def pmid_validate(value) -> int:
 
 @transaction.atomic
 def review_get_or_create(*, pmid: int, user=None) -> tuple[Review, bool]:
-    """The review of `pmid`, created (with a placeholder article until the first sync) if the portal lacks it."""
+    """The review of `pmid`, created (with a placeholder article until the first sync) if the portal lacks it.
+
+    An archived review is not silently brought back by adding it again: an editor restores it.
+    """
     article, _ = Article.objects.get_or_create(pmid=pmid_validate(pmid))
     review, created = Review.objects.get_or_create(article=article, defaults={"added_by": user})
+    if review.archived_at is not None:
+        raise ApplicationError(f"The review PMID {pmid} is archived; restore it from the dashboard's review list.")
     return review, created
+
+
+@transaction.atomic
+def review_archive(*, review: Review, user) -> Review:
+    """Hide a review from the public pages and API; its citations and curated work stay as they are."""
+    require_editor(user, "archive reviews")
+    review = Review.objects.select_for_update().get(pk=review.pk)
+    if review.archived_at is None:
+        review.archived_at = timezone.now()
+        review.archived_by = user
+        review.save(update_fields=["archived_at", "archived_by"])
+    return review
+
+
+@transaction.atomic
+def review_restore(*, review: Review, user) -> Review:
+    """Show an archived review again."""
+    require_editor(user, "restore reviews")
+    review = Review.objects.select_for_update().get(pk=review.pk)
+    review.archived_at = None
+    review.archived_by = None
+    review.save(update_fields=["archived_at", "archived_by"])
+    return review
+
+
+def _curated_work(error: ProtectedError) -> str:
+    """What stood in a delete's way, counted by kind: "3 mechanism annotations, 1 screening decision"."""
+    kinds = Counter(type(obj)._meta for obj in error.protected_objects)
+    return ", ".join(
+        f"{count} {meta.verbose_name if count == 1 else meta.verbose_name_plural}" for meta, count in kinds.items()
+    )
+
+
+@transaction.atomic
+def review_delete(*, review: Review, user) -> None:
+    """Delete a review nobody has worked on, with its citations and sync runs; a placeholder article that no other
+    record uses (a PMID NCBI did not know) goes too.
+
+    Curated work (screening decisions, assignments, mechanism annotations) protects its citations in the database,
+    so a review that has any cannot be deleted: the refusal says what it holds, and archiving is the way out.
+    """
+    require_editor(user, "delete reviews")
+    if review.sync_runs.filter(state__in=SyncRun.ACTIVE_STATES).exists():
+        raise ApplicationError("A sync of this review is under way; delete it once the sync has finished.")
+    article = review.article
+    pmid = article.pmid
+    try:
+        with transaction.atomic():
+            review.delete()
+    except (ProtectedError, IntegrityError) as error:
+        held = _curated_work(error) if isinstance(error, ProtectedError) else "curated work"
+        raise ApplicationError(
+            f"The review PMID {pmid} holds curated work ({held}) and cannot be deleted; archive it instead."
+        ) from None
+    if not article.title and not article.citations.exists():
+        article.delete()
 
 
 @transaction.atomic
