@@ -8,9 +8,12 @@ from typing import Any
 from cafex_portal.roles import is_authenticated, is_curator, is_editor
 
 from .models import MechanismAnnotation
+from .selectors.double import blind_citation_ids
 
 # Where the ids of the annotations a user co-authored are kept on the user object, as the roles are.
 _CO_AUTHORED_CACHE = "_cafex_co_authored_annotations"
+# And the citations whose double annotation is not finished, where others' records are hidden from the user.
+_BLIND_CACHE = "_cafex_blind_citations"
 
 
 def is_author(user: Any, annotation: MechanismAnnotation) -> bool:
@@ -50,10 +53,29 @@ def is_co_author(user: Any, annotation: MechanismAnnotation, *, fresh: bool = Fa
     return annotation.pk in _co_authored(user)
 
 
+def _blind_citations(user: Any) -> frozenset[int]:
+    """Citations under double annotation that their two curators have not both finished, read once per user
+    object (one query for a whole page of cards)."""
+    cached = getattr(user, _BLIND_CACHE, None) if user is not None else None
+    if cached is None:
+        cached = blind_citation_ids()
+        if user is not None:
+            setattr(user, _BLIND_CACHE, cached)
+    return cached
+
+
+def is_hidden(user: Any, annotation: MechanismAnnotation) -> bool:
+    """Blind double curation: another person's record on a citation whose two curators are not both done is
+    hidden from everyone, editors included (selectors.double.annotation_hidden says the same for lists)."""
+    return not is_author(user, annotation) and annotation.citation_id in _blind_citations(user)
+
+
 def can_view(user: Any, annotation: MechanismAnnotation) -> bool:
-    if annotation.state == MechanismAnnotation.State.ACCEPTED or is_editor(user):
+    if is_curator(user) and is_author(user, annotation):
         return True
-    return is_curator(user) and is_author(user, annotation)
+    if is_hidden(user, annotation):
+        return False
+    return annotation.state == MechanismAnnotation.State.ACCEPTED or is_editor(user)
 
 
 def can_edit(user: Any, annotation: MechanismAnnotation) -> bool:
@@ -62,7 +84,7 @@ def can_edit(user: Any, annotation: MechanismAnnotation) -> bool:
     if annotation.state == state.ACCEPTED:
         return False
     if is_editor(user):
-        return True
+        return not is_hidden(user, annotation)
     return is_curator(user) and is_author(user, annotation) and annotation.state in (state.DRAFT, state.REJECTED)
 
 
@@ -77,6 +99,7 @@ def can_review(user: Any, annotation: MechanismAnnotation) -> bool:
         is_editor(user)
         and annotation.state == MechanismAnnotation.State.SUBMITTED
         and not is_co_author(user, annotation)
+        and not is_hidden(user, annotation)
     )
 
 
@@ -86,7 +109,7 @@ def can_delete(user: Any, annotation: MechanismAnnotation) -> bool:
     if annotation.state == state.ACCEPTED:
         return False
     if is_editor(user):
-        return True
+        return not is_hidden(user, annotation)
     return is_curator(user) and is_author(user, annotation) and annotation.state == state.DRAFT
 
 
@@ -106,11 +129,13 @@ def can_comment(user: Any, annotation: MechanismAnnotation) -> bool:
 
 
 def can_read_history(user: Any, annotation: MechanismAnnotation) -> bool:
-    return is_editor(user) or (is_curator(user) and is_author(user, annotation))
+    if is_curator(user) and is_author(user, annotation):
+        return True
+    return is_editor(user) and not is_hidden(user, annotation)
 
 
 def can_revert(user: Any, annotation: MechanismAnnotation) -> bool:
-    return is_editor(user)
+    return is_editor(user) and not is_hidden(user, annotation)
 
 
 def annotation_permissions(user: Any, annotation: MechanismAnnotation) -> dict[str, bool]:

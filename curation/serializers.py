@@ -16,6 +16,7 @@ from .models import (
     ScreeningDecision,
     Term,
 )
+from .models.annotations import EvidenceLevel
 
 # --- Errors, for the schema (400, 401, 403 and 404 are stated on every operation by cafex_portal.schema)
 
@@ -47,7 +48,7 @@ class TermSerializer(serializers.ModelSerializer):
         model = Term
         fields = [
             "id", "facet", "label", "synonyms", "identifier", "identifier_source", "identifier_url", "description",
-            "status", "merged_into", "allows_drug", "created_at", "updated_at",
+            "status", "merged_into", "allows_drug", "review_note", "created_at", "updated_at",
         ]  # fmt: skip
         read_only_fields = fields
 
@@ -67,6 +68,18 @@ class TermUpdateInputSerializer(serializers.Serializer):
     identifier = serializers.CharField(required=False, allow_blank=True)
     description = serializers.CharField(required=False, allow_blank=True)
     allows_drug = serializers.BooleanField(required=False)
+
+
+class TermProposeInputSerializer(serializers.Serializer):
+    facet = serializers.ChoiceField(choices=Facet.choices)
+    label = serializers.CharField(max_length=200)
+    synonyms = serializers.ListField(child=serializers.CharField(), required=False, default=list)
+    identifier = serializers.CharField(required=False, allow_blank=True, default="")
+    description = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class TermRefuseInputSerializer(serializers.Serializer):
+    reason = serializers.CharField(allow_blank=True, help_text="Why: required.")
 
 
 class TermMergeInputSerializer(serializers.Serializer):
@@ -127,13 +140,20 @@ class AnnotationSerializer(serializers.ModelSerializer):
         read_only=True,
         help_text="Empty if not given.",
     )
+    evidence_level = serializers.ChoiceField(
+        choices=EvidenceLevel.choices,
+        allow_blank=True,
+        read_only=True,
+        help_text="The strongest experimental system named; empty when none is.",
+    )
     comment_count = serializers.IntegerField(read_only=True, default=0)
 
     class Meta:
         model = MechanismAnnotation
         fields = [
             "id", "citation", "review", "pmid", "state", "version", "author", "values", "quote", "figure",
-            "confidence", "notes", "review_comment", "reviewed_by", "reviewed_at", "submitted_at", "created_at",
+            "confidence", "notes", "cell_lines", "animal_model", "species", "patient_samples", "clinical_cohort",
+            "evidence_level", "review_comment", "reviewed_by", "reviewed_at", "submitted_at", "created_at",
             "updated_at", "comment_count",
         ]  # fmt: skip
         # `client_token` stays out: it is the author's idempotency key, sent on create
@@ -162,6 +182,11 @@ class AnnotationCreateInputSerializer(serializers.Serializer):
         choices=MechanismAnnotation.Confidence.choices, required=False, allow_blank=True, default=""
     )
     notes = serializers.CharField(required=False, allow_blank=True, default="", trim_whitespace=False)
+    cell_lines = serializers.CharField(required=False, allow_blank=True, default="", help_text="In vitro: cell lines.")
+    animal_model = serializers.CharField(required=False, allow_blank=True, default="", help_text="In vivo: the model.")
+    species = serializers.CharField(required=False, allow_blank=True, default="", help_text="In vivo: the species.")
+    patient_samples = serializers.CharField(required=False, allow_blank=True, default="")
+    clinical_cohort = serializers.CharField(required=False, allow_blank=True, default="")
     client_token = serializers.UUIDField(
         required=False, allow_null=True, default=None, help_text="Send the same UUID again and get the same annotation."
     )
@@ -178,6 +203,11 @@ class AnnotationUpdateInputSerializer(serializers.Serializer):
         choices=MechanismAnnotation.Confidence.choices, required=False, allow_blank=True
     )
     notes = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
+    cell_lines = serializers.CharField(required=False, allow_blank=True)
+    animal_model = serializers.CharField(required=False, allow_blank=True)
+    species = serializers.CharField(required=False, allow_blank=True)
+    patient_samples = serializers.CharField(required=False, allow_blank=True)
+    clinical_cohort = serializers.CharField(required=False, allow_blank=True)
 
 
 class VersionInputSerializer(serializers.Serializer):

@@ -2,7 +2,7 @@
 
 from .annotations import AnnotationViewSet
 from .assignments import AssignmentViewSet
-from .exports import ReviewAnnotationExport, ReviewDataRelease
+from .exports import ReviewAnnotationExport, ReviewDataRelease, SearchCitationExport
 from .screening import CitationScreeningView
 from .vocabulary import VocabularyViewSet
 
@@ -12,5 +12,6 @@ __all__ = [
     "CitationScreeningView",
     "ReviewAnnotationExport",
     "ReviewDataRelease",
+    "SearchCitationExport",
     "VocabularyViewSet",
 ]

@@ -11,6 +11,7 @@ from cafex_portal.exceptions import ApplicationError, NotAllowedError
 from .. import access, selectors, services
 from ..filters import AnnotationFilter
 from ..models import MechanismAnnotation
+from ..models.annotations import SYSTEM_FIELDS
 from ..serializers import (
     WRITE_ERRORS,
     AcceptInputSerializer,
@@ -63,6 +64,7 @@ class AnnotationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
             confidence=data["confidence"],
             notes=data["notes"],
             client_token=data["client_token"],
+            **{name: data[name] for name in SYSTEM_FIELDS},
         )
         return self._show(annotation, status.HTTP_201_CREATED)
 
@@ -85,6 +87,7 @@ class AnnotationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
             figure=data.get("figure"),
             confidence=data.get("confidence"),
             notes=data.get("notes"),
+            **{name: data.get(name) for name in SYSTEM_FIELDS},
         )
         return self._show(annotation)
 

@@ -1,4 +1,4 @@
-"""A citation's screening decision."""
+"""A citation's screening decision; under double screening, the caller's own until both curators have decided."""
 
 from drf_spectacular.utils import extend_schema
 from rest_framework.exceptions import NotFound
@@ -10,7 +10,8 @@ from articles.models import Citation
 from articles.selectors import citation_get
 
 from .. import selectors, services
-from ..models import ScreeningDecision
+from ..models import CuratorScreening, ScreeningDecision
+from ..selectors import double as double_selectors
 from ..serializers import (
     ScreeningInputSerializer,
     ScreeningSerializer,
@@ -18,6 +19,30 @@ from ..serializers import (
 from ._common import validated
 
 UNDECIDED = {"decision": ScreeningDecision.Decision.UNDECIDED, "reason": "", "note": "", "decided_by": None}
+
+
+def _original(row: CuratorScreening) -> dict:
+    return {
+        "curator": row.curator.get_username(),
+        "decision": row.decision,
+        "reason": row.reason,
+        "note": row.note,
+        "decided_at": row.decided_at,
+    }
+
+
+def double_screening_body(citation: Citation, user) -> dict:
+    """Double screening as one person may see it: the result if there is one, else their own decision, and how
+    many have decided, until both curators have; then both decisions (`status`: agreed, conflict, resolved)."""
+    status, rows = double_selectors.screening_status(citation=citation)
+    if status == "waiting":
+        shown = double_selectors.screening_seen_by(citation=citation, user=user)
+        decisions = []
+    else:
+        shown = selectors.screening_get(citation=citation)
+        decisions = [_original(row) for row in rows]
+    body = ScreeningSerializer(shown).data if shown else {"citation": citation.pk, **UNDECIDED, "decided_at": None}
+    return {**body, "double": {"status": status, "decided": len(rows), "decisions": decisions}}
 
 
 class CitationScreeningView(APIView):
@@ -32,6 +57,8 @@ class CitationScreeningView(APIView):
     @extend_schema(responses={200: ScreeningSerializer})
     def get(self, request: Request, pk: int) -> Response:
         citation = self._citation(pk)
+        if double_selectors.review_settings(review=citation.review).double_screening:
+            return Response(double_screening_body(citation, request.user))
         screening = selectors.screening_get(citation=citation)
         if screening is None:
             return Response({"citation": citation.pk, **UNDECIDED, "decided_at": None})
@@ -42,6 +69,8 @@ class CitationScreeningView(APIView):
         citation = self._citation(pk)
         data = validated(ScreeningInputSerializer, request.data)
         screening = services.screening_set(citation=citation, user=request.user, **data)
+        if double_selectors.review_settings(review=citation.review).double_screening:
+            return Response(double_screening_body(citation, request.user))
         return Response(ScreeningSerializer(screening).data)
 
     @extend_schema(request=ScreeningInputSerializer, responses={200: ScreeningSerializer})

@@ -11,9 +11,12 @@ from ..filters import TermFilter
 from ..serializers import (
     TermCreateInputSerializer,
     TermMergeInputSerializer,
+    TermProposeInputSerializer,
+    TermRefuseInputSerializer,
     TermSerializer,
     TermUpdateInputSerializer,
 )
+from ..services.vocabulary import term_approve, term_propose, term_refuse
 from ._common import not_found, validated
 
 
@@ -65,3 +68,24 @@ class VocabularyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     def reactivate(self, request: Request, pk: int) -> Response:
         """Offer a retired term again."""
         return Response(TermSerializer(services.term_reactivate(term=self.get_object(), user=request.user)).data)
+
+    @extend_schema(request=TermProposeInputSerializer, responses={201: TermSerializer})
+    @action(detail=False, methods=["post"])
+    def propose(self, request: Request) -> Response:
+        """Propose a missing term (curators): usable at once in your own drafts, by nobody else until approved."""
+        data = validated(TermProposeInputSerializer, request.data)
+        term = term_propose(user=request.user, **data)
+        return Response(TermSerializer(term).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses={200: TermSerializer})
+    @action(detail=True, methods=["post"])
+    def approve(self, request: Request, pk: int) -> Response:
+        """Approve a proposed term (editors): it joins the vocabulary for everyone."""
+        return Response(TermSerializer(term_approve(term=self.get_object(), user=request.user)).data)
+
+    @extend_schema(request=TermRefuseInputSerializer, responses={200: TermSerializer})
+    @action(detail=True, methods=["post"])
+    def refuse(self, request: Request, pk: int) -> Response:
+        """Refuse a proposed term, saying why (editors)."""
+        reason = validated(TermRefuseInputSerializer, request.data)["reason"]
+        return Response(TermSerializer(term_refuse(term=self.get_object(), user=request.user, reason=reason)).data)

@@ -1,6 +1,7 @@
 """Curation models: vocabulary, screening, assignments and mechanism annotations with their history."""
 
 from .annotations import AnnotationComment, AnnotationRevision, AnnotationTerm, MechanismAnnotation
+from .double import ConflictResolution, CuratorScreening, ReviewCurationSettings
 from .screening import Assignment, OutOfScopeReason, ScreeningDecision
 from .vocabulary import (
     IDENTIFIER_SOURCES,
@@ -19,9 +20,12 @@ __all__ = [
     "AnnotationRevision",
     "AnnotationTerm",
     "Assignment",
+    "ConflictResolution",
+    "CuratorScreening",
     "Facet",
     "MechanismAnnotation",
     "OutOfScopeReason",
+    "ReviewCurationSettings",
     "ScreeningDecision",
     "Term",
     "identifier_source",

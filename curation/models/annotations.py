@@ -7,6 +7,28 @@ from articles.models import Citation
 
 from .vocabulary import Facet, Term
 
+SYSTEM_MAX = 300
+SPECIES_MAX = 100
+
+
+class EvidenceLevel(models.TextChoices):
+    """How strong the experimental system behind a mechanism is, strongest first (the order of `EVIDENCE_RANK`)."""
+
+    CLINICAL_COHORT = "clinical_cohort", "Clinical cohort"
+    PATIENT_SAMPLES = "patient_samples", "Patient samples"
+    IN_VIVO = "in_vivo", "In vivo"
+    IN_VITRO = "in_vitro", "In vitro"
+
+
+# Which field names which system, strongest first: the first one filled gives the evidence level.
+EVIDENCE_RANK: tuple[tuple[str, str], ...] = (
+    ("clinical_cohort", EvidenceLevel.CLINICAL_COHORT),
+    ("patient_samples", EvidenceLevel.PATIENT_SAMPLES),
+    ("animal_model", EvidenceLevel.IN_VIVO),
+    ("cell_lines", EvidenceLevel.IN_VITRO),
+)
+SYSTEM_FIELDS = ("cell_lines", "animal_model", "species", "patient_samples", "clinical_cohort")
+
 
 class MechanismAnnotation(models.Model):
     """One mechanism a cited paper reports, as a set of vocabulary terms per facet plus its support.
@@ -45,6 +67,33 @@ class MechanismAnnotation(models.Model):
     figure = models.CharField(max_length=200, blank=True, default="", help_text='E.g. "Fig. 3B".')
     confidence = models.CharField(max_length=8, choices=Confidence.choices, blank=True, default="")
     notes = models.TextField(blank=True, default="")
+    # The experimental system: each one named is a system the paper used; together they give `evidence_level`.
+    cell_lines = models.CharField(
+        max_length=SYSTEM_MAX, blank=True, default="", help_text="In vitro: the cell lines, e.g. “MKN45, AGS”."
+    )
+    animal_model = models.CharField(
+        max_length=SYSTEM_MAX, blank=True, default="", help_text="In vivo: the model, e.g. “subcutaneous xenograft”."
+    )
+    species = models.CharField(
+        max_length=SPECIES_MAX, blank=True, default="", help_text="In vivo: the species, e.g. “Mus musculus”."
+    )
+    patient_samples = models.CharField(
+        max_length=SYSTEM_MAX, blank=True, default="", help_text="Patient samples, e.g. “serum of 60 patients”."
+    )
+    clinical_cohort = models.CharField(
+        max_length=SYSTEM_MAX,
+        blank=True,
+        default="",
+        help_text="A clinical cohort, e.g. “212 patients, 5-year follow-up”.",
+    )
+    evidence_level = models.CharField(
+        max_length=16,
+        choices=EvidenceLevel.choices,
+        blank=True,
+        default="",
+        editable=False,
+        help_text="The strongest experimental system named; set by the services.",
+    )
     version = models.PositiveIntegerField(default=1)
     client_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
     reviewed_by = models.ForeignKey(
@@ -68,6 +117,10 @@ class MechanismAnnotation(models.Model):
             ),
             models.CheckConstraint(condition=models.Q(version__gte=1), name="annotation_version_positive"),
             models.CheckConstraint(
+                condition=models.Q(evidence_level__in=["", *EvidenceLevel.values]),
+                name="annotation_evidence_level_valid",
+            ),
+            models.CheckConstraint(
                 condition=models.Q(state="draft") | models.Q(submitted_at__isnull=False),
                 name="annotation_submitted_at_when_submitted",
             ),
@@ -89,6 +142,20 @@ class MechanismAnnotation(models.Model):
 
     def __str__(self) -> str:
         return f"annotation {self.pk} ({self.get_state_display().lower()}) on citation {self.citation_id}"
+
+    @property
+    def systems(self) -> list[tuple[str, str]]:
+        """The experimental systems named, as (kind, what) rows for a card."""
+        rows = []
+        if self.cell_lines:
+            rows.append(("In vitro", self.cell_lines))
+        if self.animal_model or self.species:
+            rows.append(("In vivo", ", ".join(part for part in (self.animal_model, self.species) if part)))
+        if self.patient_samples:
+            rows.append(("Patient samples", self.patient_samples))
+        if self.clinical_cohort:
+            rows.append(("Clinical cohort", self.clinical_cohort))
+        return rows
 
     def values_by_facet(self) -> dict[str, list[Term]]:
         """Terms grouped by facet in the order they were added; uses prefetched `annotation_terms` when present."""
@@ -180,3 +247,13 @@ class AnnotationRevision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_action_display()} annotation {self.annotation_id} (v{self.version})"
+
+
+class WorkSeen(models.Model):
+    """When a curator last opened "My work": rejections and comments on their annotations since then are unseen."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="curation_work_seen")
+    seen_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.user} saw their work at {self.seen_at:%Y-%m-%d %H:%M}"

@@ -78,13 +78,18 @@ class Term(models.Model):
     """One entry of a controlled vocabulary: a value a curator picks for one facet.
 
     A merged term is a duplicate of `merged_into` and is never offered again; a retired term stays on the
-    annotations that already use it but is not offered for new ones.
+    annotations that already use it but is not offered for new ones. A proposed term is offered to its proposer
+    (`created_by`) only; a refused one to nobody, and it frees its label and identifier.
     """
 
     class Status(models.TextChoices):
         ACTIVE = "active", "Active"
         RETIRED = "retired", "Retired"
         MERGED = "merged", "Merged"
+        # A curator's proposal: usable in the proposer's own drafts at once, accepted nowhere until an editor
+        # approves it (active), merges it into an existing term, or refuses it.
+        PROPOSED = "proposed", "Proposed"
+        REFUSED = "refused", "Refused"
 
     facet = models.CharField(max_length=32, choices=Facet.choices)
     label = models.CharField(max_length=LABEL_MAX)
@@ -103,6 +108,9 @@ class Term(models.Model):
     allows_drug = models.BooleanField(
         default=False, help_text="Effect terms only: a drug may be recorded with this effect (drug resistance)."
     )
+    review_note = models.TextField(
+        blank=True, default="", help_text="Proposals: the editor's reason for refusing or merging it."
+    )
     search_text = models.TextField(
         blank=True, default="", editable=False, help_text="Label and synonyms, case-folded, for search."
     )
@@ -116,16 +124,20 @@ class Term(models.Model):
         ordering = ["facet", "label", "pk"]
         constraints = [
             models.UniqueConstraint(
-                "facet", Lower("label"), condition=~models.Q(status="merged"), name="term_unique_label_per_facet"
+                "facet",
+                Lower("label"),
+                condition=~models.Q(status__in=["merged", "refused"]),
+                name="term_unique_label_per_facet",
             ),
             models.UniqueConstraint(
                 fields=["facet", "identifier"],
-                condition=~models.Q(identifier="") & ~models.Q(status="merged"),
+                condition=~models.Q(identifier="") & ~models.Q(status__in=["merged", "refused"]),
                 name="term_unique_identifier_per_facet",
             ),
             models.CheckConstraint(condition=models.Q(facet__in=Facet.values), name="term_facet_valid"),
             models.CheckConstraint(
-                condition=models.Q(status__in=["active", "retired", "merged"]), name="term_status_valid"
+                condition=models.Q(status__in=["active", "retired", "merged", "proposed", "refused"]),
+                name="term_status_valid",
             ),
             models.CheckConstraint(
                 condition=models.Q(status="merged", merged_into__isnull=False)
@@ -146,6 +158,10 @@ class Term(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status == self.Status.ACTIVE
+
+    @property
+    def is_proposed(self) -> bool:
+        return self.status == self.Status.PROPOSED
 
     @property
     def identifier_url(self) -> str:

@@ -1,15 +1,19 @@
 """Reads of annotations: who sees which, shaped for pages and the API without N+1 queries."""
 
+from datetime import UTC, datetime
 from typing import Any
 
-from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import BooleanField, Case, Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce
 
 from cafex_portal import roles
 
 from ..models import AnnotationComment, AnnotationRevision, AnnotationTerm, MechanismAnnotation
+from ..models.annotations import WorkSeen
+from .double import annotation_hidden, annotation_resolved
 
 State = MechanismAnnotation.State
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 def annotation_prefetch(queryset: QuerySet[MechanismAnnotation]) -> QuerySet[MechanismAnnotation]:
@@ -31,8 +35,9 @@ def annotation_prefetch(queryset: QuerySet[MechanismAnnotation]) -> QuerySet[Mec
 
 
 def annotation_visible_to(*, user: Any) -> QuerySet[MechanismAnnotation]:
-    """Visitors see accepted annotations; curators also their own; editors everything."""
-    annotations = MechanismAnnotation.objects.all()
+    """Visitors see accepted annotations; curators also their own; editors everything. Under double annotation,
+    nobody sees another person's records on a citation until both its curators are done (blind curation)."""
+    annotations = MechanismAnnotation.objects.exclude(annotation_hidden(user=user))
     if roles.is_editor(user):
         return annotations
     if roles.is_curator(user):
@@ -92,4 +97,48 @@ def annotation_list_awaiting_review(*, user: Any) -> QuerySet[MechanismAnnotatio
     if not roles.is_editor(user):
         return MechanismAnnotation.objects.none()
     waiting = MechanismAnnotation.objects.filter(state=State.SUBMITTED).exclude(author=user).exclude(contributors=user)
+    # Double annotation is accepted through the conflict queue, one curator's records for the citation; what is
+    # submitted after its resolution comes here as usual.
+    waiting = waiting.exclude(Q(citation__review__curation_settings__double_annotation=True) & ~annotation_resolved())
     return annotation_prefetch(waiting.order_by("submitted_at", "pk"))
+
+
+# --- A curator's own work ("My work")
+
+
+def work_seen_at(*, user: Any) -> datetime | None:
+    """When the user last opened "My work"; None if never."""
+    return WorkSeen.objects.filter(user=user).values_list("seen_at", flat=True).first()
+
+
+def _news(user: Any, since: datetime | None) -> Q:
+    """My annotations rejected, or commented on by someone else, after `since` (everything when None)."""
+    comments = AnnotationComment.objects.filter(annotation=OuterRef("pk")).exclude(author=user)
+    rejected = Q(state=State.REJECTED)
+    if since is not None:
+        comments = comments.filter(created_at__gt=since)
+        rejected &= Q(reviewed_at__gt=since)
+    return rejected | Q(Exists(comments))
+
+
+def work_unseen_count(*, user: Any) -> int:
+    """How many of the user's annotations were rejected or commented on by others since they last looked: one
+    query, for the navigation of every page."""
+    if not roles.is_curator(user):
+        return 0
+    seen = WorkSeen.objects.filter(user=user).values("seen_at")[:1]
+    since = Coalesce(Subquery(seen), Value(EPOCH))
+    comments = AnnotationComment.objects.filter(annotation=OuterRef("pk"), created_at__gt=since).exclude(author=user)
+    news = Q(state=State.REJECTED, reviewed_at__gt=since) | Q(Exists(comments))
+    return MechanismAnnotation.objects.filter(author=user).filter(news).count()
+
+
+def annotation_list_by_author(*, user: Any, since: datetime | None = None) -> QuerySet[MechanismAnnotation]:
+    """The user's annotations, newest change first, ready to show, each with `is_news` (rejected or commented on
+    by someone else since `since`)."""
+    if not roles.is_curator(user):
+        return MechanismAnnotation.objects.none()
+    mine = MechanismAnnotation.objects.filter(author=user).annotate(
+        is_news=Case(When(_news(user, since), then=Value(True)), default=Value(False), output_field=BooleanField())
+    )
+    return annotation_prefetch(mine.order_by("-updated_at", "-pk")).prefetch_related(comments_prefetch())

@@ -241,3 +241,18 @@ def queue_place(*, review: Review, citation: Citation, filters: dict[str, Any]) 
     previous_id = next((pk for pk in reversed(everything[:index]) if pk in wanted), None)
     next_id = next((pk for pk in everything[index + 1 :] if pk in wanted), None)
     return QueuePlace(previous_id, next_id, None, len(ids))
+
+
+def queue_next_undecided(
+    *, review: Review, filters: dict[str, Any], after: int | None = None
+) -> tuple[int, int] | None:
+    """The first undecided citation of the filtered queue after citation `after` (wrapping round to the start), as
+    (citation id, its 1-based position in the filtered queue); None when every one is decided."""
+    ids = list(curation_queue(review=review, **filters).values_list("pk", flat=True))
+    wanted = {k: v for k, v in filters.items() if k != "decision"}
+    undecided = set(curation_queue(review=review, decision=Decision.UNDECIDED, **wanted).values_list("pk", flat=True))
+    start = ids.index(after) + 1 if after in ids else 0
+    for index in [*range(start, len(ids)), *range(0, start)]:
+        if ids[index] in undecided:
+            return ids[index], index + 1
+    return None

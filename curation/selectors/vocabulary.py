@@ -3,6 +3,7 @@
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Case, Count, IntegerField, Max, Q, QuerySet, When
 from django.db.models.functions import Lower
@@ -48,9 +49,11 @@ def term_search_order(terms: QuerySet[Term], q: str) -> QuerySet[Term]:
         terms.filter(search_text__contains=needle)
         .annotate(
             match_rank=Case(
-                When(search_text__startswith=f"|{needle}", then=0),
-                When(search_text__contains=f"|{needle}", then=1),
-                default=2,
+                # The exact name first: typing "miR-2" must offer a term named "miR-2" before "miR-21".
+                When(search_text__contains=f"|{needle}|", then=0),
+                When(search_text__startswith=f"|{needle}", then=1),
+                When(search_text__contains=f"|{needle}", then=2),
+                default=3,
                 output_field=IntegerField(),
             )
         )
@@ -58,12 +61,51 @@ def term_search_order(terms: QuerySet[Term], q: str) -> QuerySet[Term]:
     )
 
 
-def term_search(*, facet: str, q: str = "", include_retired: bool = False, limit: int = 20) -> list[Term]:
-    """Terms a curator can pick for a facet, found by label or synonym, case-insensitive; prefix matches
-    first. Retired terms only when asked for; merged ones never."""
+def term_search(
+    *, facet: str, q: str = "", include_retired: bool = False, limit: int = 20, user: Any = None
+) -> list[Term]:
+    """Terms a curator can pick for a facet, found by label or synonym, case-insensitive; an exact name first,
+        then prefix matches. Retired terms only when asked for; merged and refused ones never; proposed ones only to
+        their proposer (`user`). Each term carries `is_exact` (one of its names is exactly `q`) and `is_whole_prefix` (a
+    name begins with `q` and `q` stops at the end of one of its words or numbers)."""
     statuses = [Term.Status.ACTIVE, Term.Status.RETIRED] if include_retired else [Term.Status.ACTIVE]
-    terms = Term.objects.filter(facet=facet, status__in=statuses)
-    return list(term_search_order(terms, q)[: max(limit, 0)])
+    offered = Q(status__in=statuses)
+    if getattr(user, "pk", None):
+        offered |= Q(status=Term.Status.PROPOSED, created_by=user)
+    terms = list(term_search_order(Term.objects.filter(offered, facet=facet), q)[: max(limit, 0)])
+    typed = (q or "").strip().casefold()
+    for term in terms:
+        term.is_exact = bool(typed) and f"|{typed}|" in term.search_text
+        term.is_whole_prefix = bool(typed) and any(_ends_at_boundary(typed, name.casefold()) for name in term.names)
+    return terms
+
+
+def _ends_at_boundary(typed: str, name: str) -> bool:
+    """`name` begins with `typed`, which stops where a word or number of it ends: "alox" in "alox15" and "gastric"
+    in "gastric cancer" do, "mir-2" in "mir-21" does not (it cuts the number short: miR-2 is another molecule)."""
+    if not name.startswith(typed) or len(name) == len(typed):
+        return name == typed
+    last, following = typed[-1], name[len(typed)]
+    return not ((last.isdigit() and following.isdigit()) or (last.isalpha() and following.isalpha()))
+
+
+def term_proposals_by(*, user: Any) -> QuerySet[Term]:
+    """The user's own proposals still waiting or refused (with the editor's reason), newest first."""
+    if not getattr(user, "pk", None):
+        return Term.objects.none()
+    statuses = [Term.Status.PROPOSED, Term.Status.REFUSED]
+    return Term.objects.filter(created_by=user, status__in=statuses).order_by("-updated_at", "-pk")
+
+
+def term_proposals() -> QuerySet[Term]:
+    """Proposed terms waiting for an editor, oldest first, with who proposed them and how many annotations use
+    each."""
+    return (
+        Term.objects.filter(status=Term.Status.PROPOSED)
+        .select_related("created_by")
+        .annotate(use_count=Count("annotation_links"))
+        .order_by("created_at", "pk")
+    )
 
 
 # Direction and role words ("promotes", "mechanism") are everywhere in an abstract; highlighting them says nothing.

@@ -21,10 +21,11 @@ from ..models import (
     MechanismAnnotation,
     Term,
 )
+from ..models.annotations import SYSTEM_FIELDS, WorkSeen
 from ._common import FieldErrors, field_error
 from .history import annotation_snapshot, revision_record, terms_by_facet
 from .screening import citation_require_in_scope
-from .validation import clean_text_fields, resolve_values
+from .validation import check_system, clean_system_fields, clean_text_fields, evidence_level_of, resolve_values
 
 State = MechanismAnnotation.State
 COMMENT_MAX = 5000
@@ -94,8 +95,12 @@ def annotation_create(
     confidence: str = "",
     notes: str = "",
     client_token: Any = None,
+    **system: str,
 ) -> MechanismAnnotation:
-    """A new draft on a citation. With a `client_token`, sending the same form again returns the first result."""
+    """A new draft on a citation. With a `client_token`, sending the same form again returns the first result.
+
+    `system` holds the experimental system's fields (`cell_lines`, `animal_model`, `species`, `patient_samples`,
+    `clinical_cohort`); the evidence level follows from them."""
     require_curator(user, "record mechanisms")
     token = _parse_token(client_token)
     if token is not None:
@@ -105,14 +110,19 @@ def annotation_create(
     citation_require_in_scope(citation_id=citation.pk, before="recording a mechanism on it")
 
     errors = FieldErrors()
-    grouped = resolve_values(values or {}, errors=errors)
+    _refuse_unknown_fields(system)
+    grouped = resolve_values(values or {}, errors=errors, user=user)
     text = clean_text_fields(
         {"quote": quote, "figure": figure, "confidence": confidence, "notes": notes}, errors=errors
     )
+    text |= clean_system_fields(system, errors=errors)
+    check_system(text, errors=errors)
     errors.raise_if_any()
     try:
         with transaction.atomic():
-            annotation = MechanismAnnotation.objects.create(citation=citation, author=user, client_token=token, **text)
+            annotation = MechanismAnnotation.objects.create(
+                citation=citation, author=user, client_token=token, evidence_level=evidence_level_of(text), **text
+            )
     except IntegrityError:
         # Two copies of the same form raced past the check above; the first one's annotation wins.
         existing = MechanismAnnotation.objects.filter(client_token=token).first() if token else None
@@ -124,6 +134,12 @@ def annotation_create(
         annotation=annotation, actor=user, action=AnnotationRevision.Action.CREATED, before=None, values=grouped
     )
     return annotation
+
+
+def _refuse_unknown_fields(system: dict[str, Any]) -> None:
+    unknown = sorted(set(system) - set(SYSTEM_FIELDS))
+    if unknown:
+        raise TypeError(f"Unknown annotation fields: {', '.join(unknown)}")
 
 
 def _yours(expected_version: int, values: Any, text: dict[str, Any]) -> dict[str, Any]:
@@ -152,6 +168,7 @@ def annotation_update(
     figure: str | None = None,
     confidence: str | None = None,
     notes: str | None = None,
+    **system: str | None,
 ) -> MechanismAnnotation:
     """Change an annotation the user saw at `expected_version`. None leaves a field alone; facets missing from
     `values` keep their terms. A stale version raises ConflictError and changes nothing.
@@ -162,7 +179,8 @@ def annotation_update(
     require_curator(user, "edit annotations")
     if not roles.is_editor(user) and annotation.author_id != user.pk:
         raise NotAllowedError("Only its author or an editor can edit this annotation.")
-    text_in = {"quote": quote, "figure": figure, "confidence": confidence, "notes": notes}
+    _refuse_unknown_fields(system)
+    text_in = {"quote": quote, "figure": figure, "confidence": confidence, "notes": notes, **system}
     savepoint = transaction.savepoint()
     current = annotation_claim(
         annotation, expected_version=expected_version, yours=_yours(expected_version, values, text_in)
@@ -180,19 +198,23 @@ def annotation_update(
     before["version"] = expected_version
 
     errors = FieldErrors()
-    grouped = resolve_values(values, errors=errors, current=before_values)
-    text = clean_text_fields(text_in, errors=errors)
+    grouped = resolve_values(values, errors=errors, current=before_values, user=user)
+    text = clean_text_fields({k: v for k, v in text_in.items() if k not in SYSTEM_FIELDS}, errors=errors)
+    text |= clean_system_fields(system, errors=errors)
+    whole_system = {field: text.get(field, getattr(current, field)) for field in SYSTEM_FIELDS}
+    check_system(whole_system, errors=errors)
     errors.raise_if_any()
 
     for field, value in text.items():
         setattr(current, field, value)
+    current.evidence_level = evidence_level_of(whole_system)
     after = annotation_snapshot(current, grouped)
     if {k: v for k, v in after.items() if k != "version"} == {k: v for k, v in before.items() if k != "version"}:
         # Nothing changed: give the version back rather than record an empty revision.
         transaction.savepoint_rollback(savepoint)
         return MechanismAnnotation.objects.select_related("citation", "author").get(pk=annotation.pk)
     transaction.savepoint_commit(savepoint)
-    current.save(update_fields=[*text, "updated_at"])
+    current.save(update_fields=[*text, "evidence_level", "updated_at"])
     terms_set(current, grouped)
     if not access.is_author(user, current):
         current.contributors.add(user)
@@ -239,3 +261,9 @@ def comment_add(*, annotation: MechanismAnnotation, user: Any, text: str) -> Ann
     if len(text) > COMMENT_MAX:
         raise field_error("text", f"Keep comments under {COMMENT_MAX:,} characters.")
     return AnnotationComment.objects.create(annotation=annotation, author=user, text=text)
+
+
+def work_seen_mark(*, user: Any) -> None:
+    """The user has looked at their work now: rejections and comments before this are no longer news."""
+    require_curator(user, "keep track of your work")
+    WorkSeen.objects.update_or_create(user=user, defaults={"seen_at": timezone.now()})

@@ -5,7 +5,10 @@ from typing import Any
 from ..models import AnnotationRevision, AnnotationTerm, Facet, MechanismAnnotation, Term
 
 # Plain fields a revision compares and a revert restores; facets are compared separately.
-TRACKED_FIELDS = ("state", "quote", "figure", "confidence", "notes", "review_comment")
+TRACKED_FIELDS = (
+    "state", "quote", "figure", "confidence", "notes", "review_comment",
+    "cell_lines", "animal_model", "species", "patient_samples", "clinical_cohort",
+)  # fmt: skip
 
 
 def terms_by_facet(annotation: MechanismAnnotation) -> dict[str, list[Term]]:
@@ -40,6 +43,12 @@ def annotation_snapshot(annotation: MechanismAnnotation, values: dict[str, list[
         "figure": annotation.figure,
         "confidence": annotation.confidence,
         "notes": annotation.notes,
+        "cell_lines": annotation.cell_lines,
+        "animal_model": annotation.animal_model,
+        "species": annotation.species,
+        "patient_samples": annotation.patient_samples,
+        "clinical_cohort": annotation.clinical_cohort,
+        "evidence_level": annotation.evidence_level,
         "reviewed_by": annotation.reviewed_by_id,
         "reviewed_at": _iso(annotation.reviewed_at),
         "review_comment": annotation.review_comment,

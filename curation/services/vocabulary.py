@@ -8,7 +8,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from cafex_portal.exceptions import ApplicationError
-from cafex_portal.roles import require_editor
+from cafex_portal.roles import require_curator, require_editor
 
 from ..models import (
     AnnotationRevision,
@@ -87,7 +87,9 @@ def _check_fields(
         elif len(label) > LABEL_MAX:
             errors.add("label", _too_long("the label", label, LABEL_MAX))
         else:
-            clash = Term.objects.filter(facet=facet, label__iexact=label).exclude(status=Term.Status.MERGED)
+            clash = Term.objects.filter(facet=facet, label__iexact=label).exclude(
+                status__in=[Term.Status.MERGED, Term.Status.REFUSED]
+            )
             clash = clash.exclude(pk=current.pk if current else None).first()
             if clash:
                 errors.add("label", f"“{clash.label}” is already a {Facet(facet).label.lower()} term (id {clash.pk}).")
@@ -103,7 +105,9 @@ def _check_fields(
         elif identifier and identifier_source(identifier) is None:
             errors.add("identifier", f"“{identifier}” is not an identifier we know; use one of {KNOWN_IDENTIFIERS}.")
         elif identifier:
-            clash = Term.objects.filter(facet=facet, identifier=identifier).exclude(status=Term.Status.MERGED)
+            clash = Term.objects.filter(facet=facet, identifier=identifier).exclude(
+                status__in=[Term.Status.MERGED, Term.Status.REFUSED]
+            )
             clash = clash.exclude(pk=current.pk if current else None).first()
             if clash:
                 errors.add("identifier", f"{identifier} already identifies “{clash.label}” (id {clash.pk}).")
@@ -301,3 +305,82 @@ def term_reactivate(*, term: Term, user: Any) -> Term:
     term.status = Term.Status.ACTIVE
     term.save(update_fields=["status", "updated_at"])
     return term
+
+
+# --- Proposals: a curator adds a missing term for their own draft; an editor approves, merges or refuses it.
+
+
+@transaction.atomic
+def term_propose(
+    *, facet: str, label: str, user: Any, synonyms: Iterable[str] = (), identifier: str = "", description: str = ""
+) -> Term:
+    """A term the vocabulary lacks, usable at once in the proposer's own drafts and nowhere else until an editor
+    approves it; an annotation holding it cannot be accepted before then."""
+    require_curator(user, "propose vocabulary terms")
+    if facet not in Facet.values:
+        raise field_error("facet", f"“{facet}” is not a facet; use one of: {', '.join(Facet.values)}.")
+    errors = FieldErrors()
+    fields = _check_fields(
+        facet=facet,
+        fields={
+            "label": label,
+            "synonyms": list(synonyms) if not isinstance(synonyms, str) else synonyms,
+            "identifier": identifier,
+            "description": description,
+        },
+        errors=errors,
+    )
+    errors.raise_if_any()
+    try:
+        with transaction.atomic():
+            return Term.objects.create(
+                facet=facet,
+                status=Term.Status.PROPOSED,
+                created_by=user,
+                search_text=term_search_text(fields["label"], fields["synonyms"]),
+                **fields,
+            )
+    except IntegrityError:
+        raise field_error("label", f"“{fields['label']}” was just added by someone else.") from None
+
+
+def _locked_proposal(term: Term, verb: str) -> Term:
+    term = _locked(term)
+    if term.status != Term.Status.PROPOSED:
+        raise ApplicationError(f"“{term.label}” is {term.get_status_display().lower()}, not a proposal to {verb}.")
+    return term
+
+
+@transaction.atomic
+def term_approve(*, term: Term, user: Any) -> Term:
+    """Make a proposal an ordinary active term: everyone can pick it, and annotations using it can be accepted."""
+    require_editor(user, "approve proposed terms")
+    term = _locked_proposal(term, "approve")
+    term.status = Term.Status.ACTIVE
+    term.save(update_fields=["status", "updated_at"])
+    return term
+
+
+@transaction.atomic
+def term_refuse(*, term: Term, user: Any, reason: str) -> Term:
+    """Refuse a proposal, saying why. Drafts that use it keep it until their author replaces it; they cannot be
+    submitted with it. To say "we have this already", merge the proposal instead."""
+    require_editor(user, "refuse proposed terms")
+    reason = (reason or "").strip()
+    if not reason:
+        raise field_error("reason", "Say why the term is refused, so its proposer knows what to pick instead.")
+    if len(reason) > DESCRIPTION_MAX:
+        raise field_error("reason", _too_long("the reason", reason, DESCRIPTION_MAX))
+    term = _locked_proposal(term, "refuse")
+    term.status = Term.Status.REFUSED
+    term.review_note = reason
+    term.save(update_fields=["status", "review_note", "updated_at"])
+    return term
+
+
+@transaction.atomic
+def term_proposal_merge(*, term: Term, target: Term, user: Any) -> Term:
+    """Fold a proposal into the existing term it duplicates (see `term_merge`); returns the term that stays."""
+    require_editor(user, "merge proposed terms")
+    _locked_proposal(term, "merge")
+    return term_merge(source=term, target=target, user=user)

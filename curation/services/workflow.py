@@ -13,11 +13,18 @@ from cafex_portal.roles import require_curator, require_editor
 
 from .. import access
 from ..models import AnnotationComment, AnnotationRevision, Facet, MechanismAnnotation, Term
+from ..models.annotations import SYSTEM_FIELDS
 from ._common import field_error
 from .annotations import COMMENT_MAX, annotation_claim, terms_set
 from .history import annotation_snapshot, revision_record, terms_by_facet
 from .screening import citation_require_in_scope
-from .validation import final_term, require_submittable
+from .validation import (
+    evidence_level_of,
+    final_term,
+    require_approved_terms,
+    require_no_refused_terms,
+    require_submittable,
+)
 
 State = MechanismAnnotation.State
 Action = AnnotationRevision.Action
@@ -44,6 +51,7 @@ def annotation_submit(
     values = terms_by_facet(current)
     before = annotation_snapshot(current, values)
     require_submittable(values)
+    require_no_refused_terms(values)
     current.state = State.SUBMITTED
     current.submitted_at = timezone.now()
     current.reviewed_by = None
@@ -77,6 +85,7 @@ def _review(
     if verdict == State.ACCEPTED:
         # An editor may have changed it since it was submitted; what is accepted must still make a mechanism.
         require_submittable(values, verb="accept")
+        require_approved_terms(values)
     current.state = verdict
     current.reviewed_by = user
     current.reviewed_at = timezone.now()
@@ -176,8 +185,9 @@ def annotation_revert(
             if all(term.pk != other.pk for other in values[facet]):
                 values[facet].append(term)
 
-    for field in ("quote", "figure", "confidence", "notes", "review_comment"):
+    for field in ("quote", "figure", "confidence", "notes", "review_comment", *SYSTEM_FIELDS):
         setattr(current, field, snapshot.get(field, ""))
+    current.evidence_level = evidence_level_of({field: getattr(current, field) for field in SYSTEM_FIELDS})
     current.state = snapshot.get("state", State.DRAFT)
     if current.state in (State.SUBMITTED, State.ACCEPTED):
         citation_require_in_scope(

@@ -146,10 +146,13 @@ def decorate(annotations, user) -> list[MechanismAnnotation]:
     """Attach what a card shows: facet rows in the vocabulary's order and the actions this user may take."""
     labels = dict(Facet.choices)
     annotations = list(annotations)
+    can_curate = roles.is_curator(user)
     for annotation in annotations:
         grouped = annotation.values_by_facet()
         annotation.facet_rows = [(labels[facet], terms) for facet, terms in grouped.items() if terms]
         annotation.perms = access.annotation_permissions(user, annotation)
+        # "Duplicate this record" starts a new record of the user's own from one they can see.
+        annotation.can_duplicate = can_curate and annotation.perms["view"]
     return annotations
 
 
@@ -191,7 +194,17 @@ def neighbours(request, review: Review, citation: Citation, *, can_curate: bool)
 
 
 def field_labels() -> dict[str, str]:
-    return dict(Facet.choices) | {"quote": "Quote", "figure": "Figure", "confidence": "Confidence", "notes": "Notes"}
+    return dict(Facet.choices) | {
+        "quote": "Quote",
+        "figure": "Figure",
+        "confidence": "Confidence",
+        "notes": "Notes",
+        "cell_lines": "Cell lines (in vitro)",
+        "animal_model": "Animal model (in vivo)",
+        "species": "Species",
+        "patient_samples": "Patient samples",
+        "clinical_cohort": "Clinical cohort",
+    }
 
 
 def show_value(value) -> str:

@@ -144,7 +144,7 @@ def term_search(request, facet: str):
     chosen = set(ids_parse(request.GET.getlist(facet), field=facet))
     terms = [
         term
-        for term in selectors.term_search(facet=facet, q=q, limit=TERM_SUGGESTIONS + len(chosen))
+        for term in selectors.term_search(facet=facet, q=q, limit=TERM_SUGGESTIONS + len(chosen), user=request.user)
         if term.pk not in chosen
     ][:TERM_SUGGESTIONS]
     return render(request, "curation/_term_options.html", {"terms": terms, "facet": facet, "q": q})

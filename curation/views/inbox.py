@@ -12,6 +12,7 @@ from cafex_portal.exceptions import ApplicationError
 from cafex_portal.forms import ids_parse
 
 from .. import selectors, services
+from ..selectors.vocabulary import term_proposals
 from ._common import (
     PER_PAGE,
     decorate,
@@ -27,7 +28,7 @@ def inbox(request):
     annotations = waiting.prefetch_related(selectors.comments_prefetch())
     page = Paginator(annotations, PER_PAGE).get_page(request.GET.get("page"))
     page.object_list = decorate(page.object_list, request.user)
-    return render(request, "curation/inbox.html", {"page": page})
+    return render(request, "curation/inbox.html", {"page": page, "proposals": term_proposals()})
 
 
 @require_POST

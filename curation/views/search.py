@@ -7,49 +7,22 @@ works without script, and a bad value in a shared link drops that filter instead
 
 from __future__ import annotations
 
-from django import forms
 from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from articles.models import Citation
-from articles.search import MAX_QUERY_CHARS, snippet_html
+from articles.search import snippet_html
 from cafex_portal import roles
-from cafex_portal.forms import IdFormField
 
 from .. import selectors
+from ..forms import SearchForm
 from ..models import ScreeningDecision, Term
 from ..selectors.search import SearchFilters
 
 PER_PAGE = 20
 # Filters chosen by link, carried as hidden fields when the text or the years change.
 KEPT = ("review", "relation", "journal", "publication_type", "retracted", "decision", "accepted", "term")
-YES_NO = [("", "Any"), ("yes", "Yes"), ("no", "No")]
-
-
-class SearchForm(forms.Form):
-    """The page's query parameters; each one is optional."""
-
-    q = forms.CharField(required=False)
-    review = IdFormField(required=False)
-    relation = forms.ChoiceField(required=False, choices=[("", "Any")] + Citation.Relation.choices)
-    year_min = forms.IntegerField(required=False, min_value=1000, max_value=9999)
-    year_max = forms.IntegerField(required=False, min_value=1000, max_value=9999)
-    journal = forms.CharField(required=False, max_length=500)
-    publication_type = forms.CharField(required=False, max_length=200)
-    retracted = forms.ChoiceField(required=False, choices=YES_NO)
-    decision = forms.ChoiceField(required=False, choices=[("", "Any")] + ScreeningDecision.Decision.choices)
-    accepted = forms.ChoiceField(required=False, choices=YES_NO)
-    term = IdFormField(required=False, max_value=2**63 - 1)
-
-    def search_filters(self) -> SearchFilters:
-        """The valid parameters only: a bad one is dropped, the others still apply."""
-        self.is_valid()
-        data = {name: value for name, value in getattr(self, "cleaned_data", {}).items() if name not in self.errors}
-        for name in ("retracted", "accepted"):
-            data[name] = {"yes": True, "no": False}.get(data.get(name) or "")
-        data["q"] = (data.get("q") or "")[:MAX_QUERY_CHARS]  # as articles.search reads it anyway
-        return SearchFilters(**{name: value for name, value in data.items() if value not in (None, "")})
 
 
 @require_GET
@@ -74,6 +47,7 @@ def search_page(request):
         ],
         "term": _chosen_term(filters, facets),
         "kept": [(name, request.GET[name]) for name in KEPT if request.GET.get(name)],
+        "export_query": _export_query(request),
         "review_title": next((row["title"] for row in facets.reviews if row["pmid"] == filters.review), ""),
     }
     return render(request, "curation/search.html", context)
@@ -93,3 +67,11 @@ def _chosen_term(filters: SearchFilters, facets) -> dict | Term | None:
         return None
     listed = (term for _, terms in facets.terms for term in terms if term["id"] == filters.term)
     return next(listed, None) or Term.objects.filter(pk=filters.term).values("id", "label").first()
+
+
+def _export_query(request) -> str:
+    """The search's own parameters, for the download links (which add `format`)."""
+    query = request.GET.copy()
+    for name in ("page", "format"):
+        query.pop(name, None)
+    return query.urlencode()

@@ -13,7 +13,7 @@ from cafex_portal.exceptions import ApplicationError, ConflictError, NotAllowedE
 from cafex_portal.forms import optional_id
 
 from .. import access, selectors, services
-from ..forms import TEXT_SUFFIX, AnnotationForm, ScreeningForm
+from ..forms import TEXT_SUFFIX, AnnotationForm, ScreeningForm, TermProposalForm
 from ..models import Facet
 from ._common import (
     annotation_or_404,
@@ -34,7 +34,15 @@ from ._common import (
 
 
 def _render_workspace(
-    request, review: Review, citation: Citation, *, form: AnnotationForm, editing=None, conflict=None, status=200
+    request,
+    review: Review,
+    citation: Citation,
+    *,
+    form: AnnotationForm,
+    editing=None,
+    conflict=None,
+    status=200,
+    copy_from=None,
 ) -> HttpResponse:
     user = request.user
     can_curate = roles.is_curator(user)
@@ -49,7 +57,9 @@ def _render_workspace(
         "form": form,
         "facet_rows": form.facet_rows() if can_curate else [],
         "editing": editing,
+        "copy_from": copy_from,
         "conflict": conflict,
+        "proposal_form": TermProposalForm(),
         "highlighter": highlighter_for(citation),
         "can_curate": can_curate,
         "is_editor": roles.is_editor(user),
@@ -64,12 +74,17 @@ def _render_workspace(
 def workspace(request, pmid: int, citation_id: int):
     review = review_or_404(pmid)
     citation = citation_or_404(review, citation_id)
-    editing = None
+    editing = copy_from = None
     edit_id = optional_id(request.GET.get("edit"), field="edit")
+    duplicate_id = optional_id(request.GET.get("duplicate"), field="duplicate")
     if edit_id and roles.is_curator(request.user):
         editing = decorate(selectors.annotation_cards(user=request.user, pk=edit_id, citation=citation), request.user)
         editing = editing[0] if editing and editing[0].perms["edit"] else None
-    return _render_workspace(request, review, citation, form=AnnotationForm(annotation=editing), editing=editing)
+    elif duplicate_id and roles.is_curator(request.user):
+        # "Duplicate this record": a new form with the facets of one the curator can see, without its effect.
+        copy_from = selectors.annotation_cards(user=request.user, pk=duplicate_id, citation=citation).first()
+    form = AnnotationForm(annotation=editing, copy_from=copy_from, user=request.user)
+    return _render_workspace(request, review, citation, form=form, editing=editing, copy_from=copy_from)
 
 
 @require_POST
@@ -102,7 +117,7 @@ def screening(request, pmid: int, citation_id: int):
 def annotation_create(request, pmid: int, citation_id: int):
     review = review_or_404(pmid)
     citation = citation_or_404(review, citation_id)
-    form = AnnotationForm(request.POST)
+    form = AnnotationForm(request.POST, user=request.user)
     if form.is_valid():
         try:
             annotation = services.annotation_create(
@@ -120,7 +135,7 @@ def annotation_create(request, pmid: int, citation_id: int):
             messages.success(request, f"Annotation {annotation.pk} saved as a draft. Press s to submit it for review.")
             return redirect(workspace_url(citation, nav_query(request.GET), f"annotation-{annotation.pk}"))
     else:
-        messages.error(request, "The annotation was not saved: see the fields marked below.")
+        messages.error(request, _not_saved(form))
     return _render_workspace(request, review, citation, form=form, status=400)
 
 
@@ -134,7 +149,7 @@ def annotation_update(request, pk: int):
     nav = nav_query(request.GET)
     if not access.can_view(request.user, annotation):
         raise Http404("No such annotation.")
-    form = AnnotationForm(request.POST, annotation=annotation)
+    form = AnnotationForm(request.POST, annotation=annotation, user=request.user)
     conflict = None
     status = 400
     if form.is_valid():
@@ -152,7 +167,7 @@ def annotation_update(request, pk: int):
             # Keep what the user typed; saving again now means "mine wins" over the version they have seen.
             data = request.POST.copy()
             data["expected_version"] = str(conflict["current_version"] or annotation.version)
-            form = AnnotationForm(data, annotation=annotation)
+            form = AnnotationForm(data, annotation=annotation, user=request.user)
             form.is_valid()
             messages.error(request, error.message)
             status = 409
@@ -163,7 +178,7 @@ def annotation_update(request, pk: int):
             messages.success(request, f"Annotation {annotation.pk} saved.")
             return redirect(workspace_url(citation, nav, f"annotation-{annotation.pk}"))
     else:
-        messages.error(request, "The annotation was not saved: see the fields marked below.")
+        messages.error(request, _not_saved(form))
     editing = decorate(selectors.annotation_cards(user=request.user, pk=annotation.pk), request.user)
     return _render_workspace(
         request,
@@ -190,3 +205,9 @@ def _conflict_rows(extra: dict) -> dict:
         if saved_text or yours_text:
             rows.append((label, saved_text, yours_text, saved_text != yours_text))
     return {"rows": rows, "current_version": current.get("version")}
+
+
+def _not_saved(form: AnnotationForm) -> str:
+    """The message above the form: it names every field at fault, so a reader need not hunt for the marks."""
+    names = list(dict.fromkeys(label or "the form" for label, _, _ in form.error_summary()))
+    return f"The annotation was not saved: check {', '.join(names)} (marked below)."

@@ -76,7 +76,7 @@
     // Outside the current item only: a key must never act on a row the user has not chosen.
     var all = document.querySelectorAll(selector);
     for (var i = 0; i < all.length; i++) {
-      if (!all[i].closest("[data-nav-item]")) return all[i];
+      if (!all[i].closest("[data-nav-item]") && !all[i].closest("[hidden]")) return all[i];
     }
     return null;
   }
@@ -231,6 +231,7 @@
       hidden.setAttribute("data-term", "");
       var label = document.createElement("span");
       label.textContent = option.getAttribute("data-label");
+      if (option.hasAttribute("data-proposed")) chip.classList.add("proposed");
       var remove = document.createElement("button");
       remove.type = "button";
       remove.className = "chip-remove";
@@ -269,7 +270,6 @@
       event.preventDefault();
       if (!listIsCurrent(picker)) picker.setAttribute("data-pick-pending", "");
       else if (active) pick(picker, active);
-      else if (list.length === 1) pick(picker, list[0]);
     } else if (event.key === "Escape") {
       if (list.length) closeList(picker);
       else input.blur();
@@ -324,9 +324,15 @@
       list.hidden = list.children.length === 0;
       input.setAttribute("aria-expanded", list.hidden ? "false" : "true");
       setActive(picker, found[0] || null);
+      // Enter pressed before the list answered had nothing highlighted to take. It takes a term named exactly what
+      // was typed (the server ranks it first), or the one term found when what was typed ends where a word or
+      // number of its name ends ("alox" takes ALOX15); never one whose number it cuts ("miR-2" never takes miR-21).
       if (picker.hasAttribute("data-pick-pending") && listIsCurrent(picker)) {
         picker.removeAttribute("data-pick-pending");
-        if (found.length) pick(picker, found[0]);
+        var first = found[0];
+        if (first && (first.hasAttribute("data-exact") || (found.length === 1 && first.hasAttribute("data-whole")))) {
+          pick(picker, first);
+        }
       }
     }
   });
@@ -372,6 +378,262 @@
   }
   document.addEventListener("htmx:oobAfterSwap", dropLoadedMessages);
   document.addEventListener("htmx:afterSwap", dropLoadedMessages);
+
+  /* ---- screening from the queue: decision keys on the current row or on every ticked row ----
+   *   i in scope · o then 1–6 out of scope with that reason · u undecided · a abstract · n next undecided
+   *   Space / x tick · Shift+j / Shift+k tick a run · Esc close the reasons, then untick everything.
+   * After a decision the current row moves to the next undecided one at once (the answer swaps the decided
+   * row in place later), unless the curator switched that off; the choice is remembered in this browser. */
+  var AUTO_ADVANCE = "cafex.queue.autoAdvance";
+
+  function queueList() {
+    return document.querySelector("[data-nav-list][data-next-undecided]");
+  }
+
+  function autoAdvance() {
+    var box = document.querySelector("[data-auto-advance]");
+    return !box || box.checked;
+  }
+
+  function ticked() {
+    var list = queueList();
+    return list ? Array.prototype.slice.call(list.querySelectorAll("[data-select]:checked")) : [];
+  }
+
+  function showTicked() {
+    var count = document.querySelector("[data-selected-count]");
+    if (count) count.textContent = ticked().length + " ticked";
+    var bar = document.querySelector("[data-bulk]");
+    if (bar) bar.classList.toggle("active", ticked().length > 0);
+  }
+
+  function undecidedAfter(row, wrap) {
+    var items = navItems();
+    var start = items.indexOf(row) + 1;
+    var order = items.slice(start).concat(wrap ? items.slice(0, start) : []);
+    for (var i = 0; i < order.length; i++) {
+      if (order[i] !== row && order[i].getAttribute("data-decision") === "undecided" && !order[i].hasAttribute("data-pending")) {
+        return order[i];
+      }
+    }
+    return null;
+  }
+
+  function nextUndecided() {
+    var found = undecidedAfter(liveCurrent(), true);
+    if (found) {
+      setCurrent(found);
+      return;
+    }
+    // None left on this page: the server knows the rest of the queue.
+    var list = queueList();
+    var url = list.getAttribute("data-next-undecided");
+    var row = liveCurrent();
+    var after = row ? row.id.replace("citation-", "") : "";
+    window.location.href = url + (url.indexOf("?") < 0 ? "?" : "&") + "after=" + encodeURIComponent(after);
+  }
+
+  // The form keys act on: the bar of the ticked rows, or the current row's own.
+  function decideForm() {
+    if (ticked().length) return document.querySelector("[data-bulk]");
+    var row = liveCurrent();
+    return row ? row.querySelector("[data-decide-form]") : null;
+  }
+
+  function openReasons(form, open) {
+    var reasons = form.querySelector("[data-reasons]");
+    if (!reasons) return;
+    reasons.hidden = !open;
+    var toggle = form.querySelector("[data-reasons-open]");
+    if (toggle) toggle.setAttribute("aria-expanded", open ? "true" : "false");
+  }
+
+  // The form whose reasons are showing: the one keys act on now, never a row still waiting for its answer.
+  function reasonsOpen() {
+    var form = decideForm();
+    var reasons = form && form.querySelector("[data-reasons]");
+    return reasons && !reasons.hidden ? form : null;
+  }
+
+  function tick(row, value) {
+    var box = row && row.querySelector("[data-select]");
+    if (!box) return;
+    box.checked = value === undefined ? !box.checked : value;
+    showTicked();
+  }
+
+  document.addEventListener(
+    "keydown",
+    function (event) {
+      var list = queueList();
+      if (!list || isTyping(event.target) || event.ctrlKey || event.metaKey || event.altKey) return;
+      var dialog = helpDialog();
+      if (dialog && dialog.open) return;
+      var key = event.key;
+      var handled = true;
+      var open = reasonsOpen();
+      if (open && /^[1-9]$/.test(key)) {
+        var reason = open.querySelector('[data-reason-key="' + key + '"]');
+        if (reason) reason.click();
+      } else if (key === "Escape" && open) {
+        openReasons(open, false);
+      } else if (key === "Escape" && ticked().length) {
+        ticked().forEach(function (box) {
+          box.checked = false;
+        });
+        showTicked();
+      } else if (key === "i" || key === "u") {
+        var form = decideForm();
+        var button = form && form.querySelector('[data-decide="' + (key === "i" ? "in_scope" : "undecided") + '"]');
+        if (button) button.click();
+        else handled = false;
+      } else if (key === "o") {
+        var target = decideForm();
+        if (target) openReasons(target, true);
+        else handled = false;
+      } else if (key === "n") {
+        nextUndecided();
+      } else if (key === "a") {
+        var abstract = liveCurrent() && liveCurrent().querySelector("[data-abstract]");
+        if (abstract) abstract.open = !abstract.open;
+        else handled = false;
+      } else if (key === " " || key === "x") {
+        tick(liveCurrent());
+      } else if (key === "J" || key === "K") {
+        if (!liveCurrent()) move(key === "J" ? 1 : -1);
+        tick(liveCurrent(), true);
+        move(key === "J" ? 1 : -1);
+        tick(liveCurrent(), true);
+      } else {
+        handled = false;
+      }
+      if (handled) {
+        event.preventDefault();
+        event.stopPropagation();
+      }
+    },
+    true
+  );
+
+  // A decision button (by key or by mouse): fill in the reason, and move on before the answer arrives.
+  document.addEventListener("click", function (event) {
+    var opener = event.target.closest && event.target.closest("[data-reasons-open]");
+    if (opener) {
+      var form = opener.closest("[data-decide-form]");
+      openReasons(form, form.querySelector("[data-reasons]").hidden);
+      return;
+    }
+    var button = event.target.closest && event.target.closest("[data-decide-form] button[name=decision]");
+    if (!button) return;
+    var decideFormEl = button.closest("[data-decide-form]");
+    decideFormEl.querySelector("[data-reason-input]").value = button.getAttribute("data-reason") || "";
+    openReasons(decideFormEl, false);
+    var rows = decideFormEl.hasAttribute("data-bulk")
+      ? ticked().map(function (box) {
+          return box.closest("[data-nav-item]");
+        })
+      : [decideFormEl.closest("[data-nav-item]")];
+    rows.forEach(function (row) {
+      if (row) row.setAttribute("data-pending", "");
+    });
+    var from = liveCurrent() || rows[0];
+    if (autoAdvance() && from) {
+      var next = undecidedAfter(from, false);
+      if (next) setCurrent(next);
+    }
+  });
+
+  // Shift+click on a tick box ticks the run from the last one clicked.
+  var lastTicked = null;
+  document.addEventListener("click", function (event) {
+    var box = event.target.closest && event.target.closest("[data-select]");
+    if (!box) return;
+    if (event.shiftKey && lastTicked && document.contains(lastTicked)) {
+      var boxes = Array.prototype.slice.call(queueList().querySelectorAll("[data-select]"));
+      var a = boxes.indexOf(lastTicked);
+      var b = boxes.indexOf(box);
+      boxes.slice(Math.min(a, b), Math.max(a, b) + 1).forEach(function (each) {
+        each.checked = box.checked;
+      });
+    }
+    lastTicked = box;
+    showTicked();
+  });
+
+  document.addEventListener("change", function (event) {
+    if (event.target.hasAttribute && event.target.hasAttribute("data-auto-advance")) {
+      try {
+        window.localStorage.setItem(AUTO_ADVANCE, event.target.checked ? "on" : "off");
+      } catch (e) {
+        /* storage refused: the switch still works for this page */
+      }
+    }
+  });
+
+  function queueReady() {
+    var box = document.querySelector("[data-auto-advance]");
+    if (box) {
+      try {
+        box.checked = window.localStorage.getItem(AUTO_ADVANCE) !== "off";
+      } catch (e) {
+        box.checked = true;
+      }
+    }
+    // Arriving at a given citation (from "n" on an earlier page): make it the current row.
+    var match = /^#citation-\d+$/.test(window.location.hash) && document.querySelector(window.location.hash);
+    if (match && match.hasAttribute("data-nav-item")) setCurrent(match);
+    showTicked();
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", queueReady);
+  else queueReady();
+
+  // After the filters swapped a new list in: nothing is ticked any more, and the switch keeps its setting.
+  document.addEventListener("htmx:afterSettle", function (event) {
+    if (event.detail.target && event.detail.target.id === "queue-results") queueReady();
+    else showTicked();
+  });
+
+  /* ---- proposing a missing term from the workspace ---- */
+  document.addEventListener("click", function (event) {
+    var opener = event.target.closest && event.target.closest("[data-propose-open]");
+    if (!opener) return;
+    var dialog = document.getElementById("propose-term");
+    if (!dialog) return;
+    event.preventDefault();
+    var form = dialog.querySelector("form");
+    form.reset();
+    var picker = opener.closest("[data-picker]");
+    var facet = opener.getAttribute("data-facet") || (picker && picker.getAttribute("data-facet"));
+    if (facet) form.querySelector("[name=facet]").value = facet;
+    form.querySelector("[name=label]").value = opener.getAttribute("data-label") || "";
+    dialog.showModal();
+    form.querySelector(facet ? "[name=label]" : "[name=facet]").focus();
+  });
+  // Keep the focus in the pick list while the mouse goes to its "propose" line, or the list closes under it.
+  document.addEventListener("mousedown", function (event) {
+    if (event.target.closest && event.target.closest("[data-picker] [data-propose-open]")) event.preventDefault();
+  });
+
+  // A refused decision leaves its rows in place: they count as undecided again for "next undecided".
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var elt = event.detail.elt;
+    if (!elt.hasAttribute || !elt.hasAttribute("data-decide-form")) return;
+    document.querySelectorAll("[data-nav-item][data-pending]").forEach(function (row) {
+      row.removeAttribute("data-pending");
+    });
+  });
+
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var form = event.detail.elt;
+    if (!form.hasAttribute || !form.hasAttribute("data-propose-form") || !event.detail.successful) return;
+    var facet = form.querySelector("[name=facet]").value;
+    form.closest("dialog").close();
+    var input = document.getElementById("pick-" + facet);
+    if (input) {
+      input.value = "";
+      input.focus();
+    }
+  });
 
   // A page that swapped in new content keeps its current item only if it is still there.
   document.addEventListener("htmx:afterSettle", function () {

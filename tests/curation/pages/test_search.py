@@ -141,3 +141,43 @@ def test_paging_keeps_the_query(client, review):
     assert 'href="?q=ferroptosis&amp;page=2"' in page
     assert page.count('class="card hit"') == 20
     assert _page(client, q="ferroptosis", page=2).count('class="card hit"') == 5
+
+
+def test_the_page_offers_its_results_as_files_with_the_same_filters(client, portal):
+    page = _page(client, q="ferroptosis", retracted="yes", page="1")
+    assert "Download these 1 result" in page
+    assert 'href="/api/v1/search/export/?q=ferroptosis&amp;retracted=yes&amp;format=ris"' in page
+    assert "Download these" not in _page(client, q="nothing-matches-this")
+
+
+def _export(client, **params) -> str:
+    response = client.get("/api/v1/search/export/", params)
+    assert response.status_code == 200, response.content
+    assert response["Content-Disposition"].startswith("attachment;")
+    return b"".join(response.streaming_content).decode()
+
+
+def test_the_export_holds_the_pages_results_in_the_pages_order(client, portal):
+    ris = _export(client, q="ferroptosis", format="ris")
+    assert ris.count("ER  -") == 2
+    assert ris.index("miR-522") < ris.index("Lipid droplets")  # best match first, as on the page
+    only_retracted = _export(client, q="ferroptosis", retracted="yes", format="csv")
+    assert "Lipid droplets" in only_retracted and "miR-522" not in only_retracted
+    in_review = _export(client, review=portal["other_review"].article.pmid, format="csljson")
+    assert in_review.count('"title"') == 5 and "Bone density record 3" in in_review
+
+
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [({"review": "²"}, "review"), ({"year_min": "x"}, "year_min"), ({"decision": "maybe"}, "decision")],
+)
+def test_the_export_refuses_a_bad_parameter_the_page_would_drop(client, portal, params, field):
+    response = client.get("/api/v1/search/export/", {"format": "ris", **params})
+    assert response.status_code == 400
+    assert field in response.json()["errors"]
+    assert _page(client, **params)  # the page still answers, without that filter
+
+
+def test_an_unknown_export_format_names_the_formats(client, portal):
+    response = client.get("/api/v1/search/export/", {"format": "docx"})
+    assert response.status_code == 404 and "ris" in response.json()["detail"]
