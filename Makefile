@@ -34,7 +34,7 @@ migrate: install
 	$(BIN)/python manage.py migrate --noinput
 
 run: migrate
-	$(BIN)/python manage.py load_demo
+	$(BIN)/python manage.py load_demo --sync
 	$(BIN)/python manage.py ensure_admin
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
@@ -60,6 +60,7 @@ check-deploy: install
 
 bench: install
 	$(BIN)/python -m benchmarks
+	$(BIN)/python -m benchmarks.evidence
 
 # Builds its own database (LOADTEST_DATABASE_URL, default cafex_loadtest on 127.0.0.1:5432), serves it with gunicorn
 # under production settings and runs locust for 60 s; see loadtest/run.py for the options (LOADTEST_ARGS).

@@ -177,11 +177,11 @@ def _search(query: str) -> Callable[[], list[str]]:
     return run
 
 
-def run(*, quick: bool = False) -> None:
+def run(*, quick: bool = False, articles: int | None = None) -> None:
     if connection.vendor != "postgresql":
         print("Search benchmark: needs PostgreSQL (DATABASE_URL=postgres://…); skipped.\n")
         return
-    articles = 20_000 if quick else ARTICLES
+    articles = articles or (20_000 if quick else ARTICLES)
     print(f"Search benchmark: PostgreSQL, {articles:,} synthetic articles, median of {RUNS} runs")
     review = build(articles)
     client = APIClient()

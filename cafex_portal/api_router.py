@@ -8,7 +8,6 @@ from articles.api import (
     ReviewCitationExport,
     ReviewCitationList,
     ReviewImportView,
-    ReviewViewSet,
     SyncRunViewSet,
 )
 from curation.api import (
@@ -17,16 +16,21 @@ from curation.api import (
     CitationScreeningView,
     ReviewAnnotationExport,
     ReviewDataRelease,
+    SearchCitationExport,
     VocabularyViewSet,
 )
+from curation.api.double import ReviewAgreementView, ReviewCurationSettingsView, ReviewCurationViewSet
+from evidence.api import EvidenceViewSet, ReviewCitationsPerYear
 
 router = DefaultRouter()
-router.register("reviews", ReviewViewSet, basename="review")
+# Curation extends the review resource with its double-curation switches (PATCH).
+router.register("reviews", ReviewCurationViewSet, basename="review")
 router.register("articles", ArticleViewSet, basename="article")
 router.register("sync-runs", SyncRunViewSet, basename="sync-run")
 router.register("annotations", AnnotationViewSet, basename="annotation")
 router.register("assignments", AssignmentViewSet, basename="assignment")
 router.register("vocabulary", VocabularyViewSet, basename="vocabulary-term")
+router.register("evidence", EvidenceViewSet, basename="evidence")
 
 app_name = "api"
 urlpatterns = [
@@ -35,6 +39,12 @@ urlpatterns = [
     path("reviews/<int:pmid>/annotations/export/", ReviewAnnotationExport.as_view(), name="review-annotations-export"),
     path("reviews/<int:pmid>/release/", ReviewDataRelease.as_view(), name="review-release"),
     path("reviews/<int:pmid>/imports/", ReviewImportView.as_view(), name="review-imports"),
+    path("reviews/<int:pmid>/citations-per-year/", ReviewCitationsPerYear.as_view(), name="review-citations-per-year"),
+    path("search/export/", SearchCitationExport.as_view(), name="search-export"),
     path("citations/<int:pk>/screening/", CitationScreeningView.as_view(), name="citation-screening"),
+    path("reviews/<int:pmid>/agreement/", ReviewAgreementView.as_view(), name="review-agreement"),
+    path(
+        "reviews/<int:pmid>/curation-settings/", ReviewCurationSettingsView.as_view(), name="review-curation-settings"
+    ),
     *router.urls,
 ]

@@ -1,6 +1,8 @@
-"""Browser tests: headless Chromium driven by Playwright against pytest-django's live server.
+"""Browser tests' fixtures: headless Chromium driven by Playwright against pytest-django's live server.
 
-The browser is the system's Chromium (Debian package), never a downloaded build: CAFEX_CHROMIUM points at it.
+Loaded once for the whole suite (`pytest_plugins` in tests/conftest.py), wherever a browser test lives: Playwright's
+sync API allows one instance per thread, so there is exactly one session-wide browser. The browser is the system's
+Chromium (Debian package), never a downloaded build: CAFEX_CHROMIUM points at it.
 """
 
 import os

@@ -14,7 +14,7 @@ DEBUG = env.bool("DJANGO_DEBUG", default=False)
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=[])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "cafex_portal.admin_apps.PortalAdminConfig",  # django.contrib.admin, branded, open to editors
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
