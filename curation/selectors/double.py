@@ -41,6 +41,13 @@ def annotation_resolved(citation_ref: Any = None) -> Exists:
     return Exists(ConflictResolution.objects.filter(citation=target, kind=Kind.ANNOTATION))
 
 
+def annotation_awaits_resolution(*, citation_id: int) -> bool:
+    """Whether this citation's records are accepted or rejected only by resolving its double annotation: its review
+    is under double annotation and no editor has resolved the citation yet."""
+    double = Citation.objects.filter(pk=citation_id, review__curation_settings__double_annotation=True)
+    return double.exclude(conflict_resolutions__kind=Kind.ANNOTATION).exists()
+
+
 def annotation_complete_citations() -> QuerySet[Citation]:
     """Citations under double annotation where two curators are done — each has recorded at least one mechanism
     and holds no draft — or that an editor has resolved (a later draft must not hide what was accepted). Until

@@ -125,13 +125,13 @@ def annotation_conflict_resolve(*, citation: Citation, user: Any, keep: int, not
     kept = [a for a in sides[keep] if a.state == State.SUBMITTED]
     if not kept:
         raise field_error("keep", "This curator has no submitted record left to accept.")
-    accepted = [annotation_accept(annotation=a, user=user, comment=note).pk for a in kept]
+    accepted = [annotation_accept(annotation=a, user=user, comment=note, resolving=True).pk for a in kept]
     dropped_by = next(author for author in sides if author != keep)
     reason = "Double curation: the other curator's records were accepted for this citation."
     if note:
         reason += f" {note}"
     rejected = [
-        annotation_reject(annotation=a, user=user, comment=reason).pk
+        annotation_reject(annotation=a, user=user, comment=reason, resolving=True).pk
         for a in sides[dropped_by]
         if a.state == State.SUBMITTED
     ]

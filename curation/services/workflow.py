@@ -14,6 +14,7 @@ from cafex_portal.roles import require_curator, require_editor
 from .. import access
 from ..models import AnnotationComment, AnnotationRevision, Facet, MechanismAnnotation, Term
 from ..models.annotations import SYSTEM_FIELDS
+from ..selectors import double as double_selectors
 from ._common import field_error
 from .annotations import COMMENT_MAX, annotation_claim, terms_set
 from .history import annotation_snapshot, revision_record, terms_by_facet
@@ -63,7 +64,13 @@ def annotation_submit(
 
 
 def _review(
-    *, annotation: MechanismAnnotation, user: Any, verdict: str, comment: str, expected_version: int | None
+    *,
+    annotation: MechanismAnnotation,
+    user: Any,
+    verdict: str,
+    comment: str,
+    expected_version: int | None,
+    resolving: bool = False,
 ) -> MechanismAnnotation:
     verb = "accept" if verdict == State.ACCEPTED else "reject"
     require_editor(user, f"{verb} annotations")
@@ -76,6 +83,12 @@ def _review(
         raise NotAllowedError(f"You {wrote} this annotation, so another editor must {verb} it.")
     if current.state != State.SUBMITTED:
         raise ApplicationError(f"Only submitted annotations can be {verb}ed; this one is {_state_name(current)}.")
+    if not resolving and double_selectors.annotation_awaits_resolution(citation_id=current.citation_id):
+        # One record at a time would decide a double annotation unseen: both curators' records go together.
+        raise ApplicationError(
+            f"Two curators annotate this citation independently: {verb} its records by resolving them together "
+            "on the review's conflict page."
+        )
     if verdict == State.ACCEPTED:
         citation_require_in_scope(
             citation_id=current.citation_id, before="accepting a mechanism on it (or reject the annotation)"
@@ -100,21 +113,33 @@ def _review(
 
 @transaction.atomic
 def annotation_accept(
-    *, annotation: MechanismAnnotation, user: Any, comment: str = "", expected_version: int | None = None
+    *,
+    annotation: MechanismAnnotation,
+    user: Any,
+    comment: str = "",
+    expected_version: int | None = None,
+    resolving: bool = False,
 ) -> MechanismAnnotation:
-    """An editor accepts someone else's submitted annotation; it becomes public and locked."""
+    """An editor accepts someone else's submitted annotation; it becomes public and locked. `resolving`: called
+    by the double-annotation resolution, the one way to accept records under double annotation."""
     return _review(
         annotation=annotation,
         user=user,
         verdict=State.ACCEPTED,
         comment=(comment or "").strip(),
         expected_version=expected_version,
+        resolving=resolving,
     )
 
 
 @transaction.atomic
 def annotation_reject(
-    *, annotation: MechanismAnnotation, user: Any, comment: str, expected_version: int | None = None
+    *,
+    annotation: MechanismAnnotation,
+    user: Any,
+    comment: str,
+    expected_version: int | None = None,
+    resolving: bool = False,
 ) -> MechanismAnnotation:
     """An editor sends a submitted annotation back to its author, saying why."""
     comment = (comment or "").strip()
@@ -122,7 +147,12 @@ def annotation_reject(
         require_editor(user, "reject annotations")
         raise field_error("comment", "Say why the annotation is rejected, so its author can fix it.")
     return _review(
-        annotation=annotation, user=user, verdict=State.REJECTED, comment=comment, expected_version=expected_version
+        annotation=annotation,
+        user=user,
+        verdict=State.REJECTED,
+        comment=comment,
+        expected_version=expected_version,
+        resolving=resolving,
     )
 
 

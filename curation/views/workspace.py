@@ -15,6 +15,7 @@ from cafex_portal.forms import optional_id
 from .. import access, selectors, services
 from ..forms import TEXT_SUFFIX, AnnotationForm, ScreeningForm, TermProposalForm
 from ..models import Facet
+from ..selectors.double import screening_seen_by
 from ._common import (
     annotation_or_404,
     citation_or_404,
@@ -51,7 +52,8 @@ def _render_workspace(
         "review": review,
         "citation": citation,
         "article": citation.article,
-        "screening": getattr(citation, "screening", None),
+        # Under double screening, until both decide, a curator sees their own decision and never the other's.
+        "screening": screening_seen_by(citation=citation, user=user),
         "annotations": annotations,
         "latest_draft": next((a for a in reversed(annotations) if a.perms["submit"]), None),
         "form": form,

@@ -377,3 +377,21 @@ def test_patch_on_the_review_switches_the_modes_for_editors_only(api_client, peo
     assert api_client.get(url).status_code == 200  # reading the review is unchanged
     missing = reverse("api:review-detail", args=[999999999])
     assert api_client.patch(missing, modes, format="json").status_code == 404
+
+
+@pytest.mark.parametrize("verdict", ["accept", "reject"])
+def test_under_double_annotation_records_are_decided_only_by_resolving_them_together(people, citation, verdict):
+    first = submitted(citation, people["cora"])
+    submitted(citation, people["otto"])
+    with pytest.raises(ApplicationError, match="resolving them together"):
+        if verdict == "accept":
+            services.annotation_accept(annotation=first, user=people["eddie"])
+        else:
+            services.annotation_reject(annotation=first, user=people["eddie"], comment="Not shown.")
+    with pytest.raises(ApplicationError, match="resolving them together"):
+        services.annotation_bulk_accept(annotations=[first], user=people["eddie"])  # the inbox's "accept selected"
+    first.refresh_from_db()
+    assert first.state == State.SUBMITTED
+    double_services.annotation_conflict_resolve(citation=citation, user=people["eddie"], keep=people["cora"].pk)
+    first.refresh_from_db()
+    assert first.state == State.ACCEPTED

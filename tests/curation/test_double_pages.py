@@ -56,6 +56,8 @@ def test_pages_do_not_show_the_other_curators_decision_or_records(client, people
     client.force_login(people["cora"])
     page = client.get(workspace(citation)).content.decode()
     assert "Quote by cora" in page
+    # Reloaded, the workspace shows cora her own decision while the other curator has not decided.
+    assert "Screened by cora" in page and 'data-decision="out_of_scope"' in page
 
 
 def test_the_workspace_screening_form_records_the_curators_own_decision(client, people, citation):
