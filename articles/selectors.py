@@ -49,9 +49,13 @@ def review_list_unnamed() -> QuerySet[Review]:
     )
 
 
-def review_by_pmid(*, pmid: int) -> Review | None:
-    """The review alone (with its article), for checks and writes that need no counts."""
-    return Review.objects.select_related("article").filter(article__pmid=pmid).first()
+def review_by_pmid(*, pmid: int, include_archived: bool = False) -> Review | None:
+    """The review alone (with its article), for checks and writes that need no counts. An archived review is not
+    public: pages, exports and the API answer as if it were not there, unless `include_archived`."""
+    reviews = Review.objects.select_related("article")
+    if not include_archived:
+        reviews = reviews.filter(archived_at__isnull=True)
+    return reviews.filter(article__pmid=pmid).first()
 
 
 def review_id_by_pmid(*, pmid: int) -> int | None:
@@ -121,8 +125,9 @@ def article_get(*, pk: int) -> Article | None:
 
 
 def article_citing_reviews(*, article: Article) -> QuerySet[Citation]:
-    """Where the article stands in the portal's reviews: each review and relation it belongs to."""
-    return article.citations.select_related("review__article").order_by("review", "relation")
+    """Where the article stands in the portal's public reviews: each review and relation it belongs to."""
+    citations = article.citations.filter(review__archived_at__isnull=True)
+    return citations.select_related("review__article").order_by("review", "relation")
 
 
 def sync_run_list() -> QuerySet[SyncRun]:

@@ -62,7 +62,7 @@ def _accepted_annotation() -> Exists:
 
 def search_citations(*, filters: SearchFilters) -> QuerySet[Citation]:
     """The citations matching `filters`, unordered and unannotated: what the facets count."""
-    citations = Citation.objects.filter(article__isnull=False)
+    citations = Citation.objects.filter(article__isnull=False, review__archived_at__isnull=True)  # public reviews
     if filters.review:
         citations = citations.filter(review__article__pmid=filters.review)
     if filters.relation:

@@ -79,6 +79,19 @@ def test_archiving_hides_a_review_from_the_public_and_keeps_its_data(client, api
     assert api_client.get(f"/api/v1/reviews/{pmid}/").status_code == 404
     assert api_client.get(f"/api/v1/reviews/{pmid}/citations/").status_code == 404
     assert pmid not in [item["pmid"] for item in api_client.get("/api/v1/reviews/").json()["results"]]
+    # Nor is it in the exports, the search, the article pages or the curation pages (for editors too).
+    for url in (
+        f"/api/v1/reviews/{pmid}/export/?format=ris",
+        f"/api/v1/reviews/{pmid}/annotations/export/?format=csv",
+        f"/api/v1/reviews/{pmid}/release/",
+    ):
+        assert api_client.get(url).status_code == 404, url
+    cited = Citation.objects.filter(review=review, article__isnull=False).select_related("article").first()
+    assert f"/reviews/{pmid}/" not in client.get(f"/articles/{cited.article.pk}/").content.decode()
+    assert "0 results" in client.get("/search/", {"q": cited.article.title}).content.decode()
+    client.force_login(eddie)
+    assert client.get(f"/reviews/{pmid}/curation/").status_code == 404
+    client.logout()
 
     with pytest.raises(ApplicationError, match="archived"):
         review_get_or_create(pmid=pmid, user=eddie)  # adding it again does not bring it back unseen

@@ -24,7 +24,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, pmid: int, out: Path | None, **options):
-        review = selectors.review_by_pmid(pmid=pmid)
+        review = selectors.review_by_pmid(pmid=pmid, include_archived=True)  # an editor's tool: archived too
         if review is None:
             raise CommandError(f"No review with PMID {pmid}; add it first (manage.py sync_review {pmid}).")
         release = release_build(review=review)
