@@ -29,7 +29,7 @@ class VocabularyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self):
-        return selectors.term_list()
+        return selectors.term_list(user=self.request.user)
 
     @extend_schema(request=TermCreateInputSerializer, responses={201: TermSerializer})
     def create(self, request: Request) -> Response:

@@ -8,6 +8,7 @@ from typing import Any
 from django.db.models import Case, Count, IntegerField, Max, Q, QuerySet, When
 from django.db.models.functions import Lower
 
+from cafex_portal import roles
 from cafex_portal.forms import parse_id
 
 from ..models import Facet, Term
@@ -31,9 +32,17 @@ def term_get(*, pk: int) -> Term | None:
     return Term.objects.filter(pk=pk).first()
 
 
-def term_list(*, facet: str | None = None, status: str | None = None, q: str = "") -> QuerySet[Term]:
-    """Terms for listings: by facet and label, or by relevance to `q` (label prefix, name prefix, anywhere)."""
+def term_list(*, user: Any = None, facet: str | None = None, status: str | None = None, q: str = "") -> QuerySet[Term]:
+    """Terms for listings: by facet and label, or by relevance to `q` (label prefix, name prefix, anywhere).
+
+    Proposed and refused terms are not (or not yet) the vocabulary: editors see them all, a proposer their own,
+    everyone else (and the data release, which lists terms for no one) none."""
     terms = Term.objects.select_related("merged_into")
+    if not roles.is_editor(user):
+        pending = Q(status__in=[Term.Status.PROPOSED, Term.Status.REFUSED])
+        if roles.is_authenticated(user):
+            pending &= ~Q(created_by_id=user.pk)
+        terms = terms.exclude(pending)
     if facet:
         terms = terms.filter(facet=facet)
     if status:

@@ -149,3 +149,19 @@ def test_the_api_proposes_approves_and_refuses():
     bad = as_curator.post("/api/v1/vocabulary/propose/", {"facet": "colour", "label": "red"}, format="json")
     assert bad.status_code == 400 and "facet" in bad.data["errors"]
     assert APIClient().post("/api/v1/vocabulary/propose/", {"facet": "target", "label": "A"}).status_code in (401, 403)
+
+
+def test_the_vocabulary_api_lists_a_proposal_to_editors_and_its_proposer_only(api_client):
+    author = curator()
+    gpx4 = propose_gpx4(author)
+    url = "/api/v1/vocabulary/?facet=target&q=GPX4"
+
+    def labels(user) -> list[str]:
+        api_client.force_authenticate(user)
+        return [row["label"] for row in api_client.get(url).json()["results"]]
+
+    assert labels(None) == [] and labels(curator()) == []
+    assert labels(author) == ["GPX4"] and labels(editor()) == ["GPX4"]
+    api_client.force_authenticate(None)
+    assert api_client.get(f"/api/v1/vocabulary/{gpx4.pk}/").status_code == 404  # not found, as for a missing id
+    assert "GPX4" not in [t.label for t in selectors.term_list()]  # what the data release lists
