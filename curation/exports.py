@@ -19,12 +19,13 @@ from articles.models import Citation, Review
 
 from . import selectors
 from .models import Facet, MechanismAnnotation, Term
+from .models.annotations import SYSTEM_FIELDS
 
 State = MechanismAnnotation.State
 LIST_SEPARATOR = "; "
 
 CITATION_COLUMNS = ["annotation_id", "state", "review_pmid", "relation", "position", "pmid", "doi", "pmcid", "title"]
-SUPPORT_COLUMNS = ["quote", "figure", "confidence", "reviewed_at"]
+SUPPORT_COLUMNS = ["quote", "figure", "confidence", *SYSTEM_FIELDS, "evidence_level", "reviewed_at"]
 ANNOTATION_COLUMNS = [
     *CITATION_COLUMNS,
     *(column for facet in Facet.values for column in (facet, f"{facet}_ids")),
@@ -91,6 +92,8 @@ def annotation_data(annotation: MechanismAnnotation) -> dict:
         "quote": annotation.quote,
         "figure": annotation.figure,
         "confidence": annotation.confidence,
+        **{field: getattr(annotation, field) for field in SYSTEM_FIELDS},
+        "evidence_level": annotation.evidence_level,
         "reviewed_at": timestamp(annotation.reviewed_at),
     }
 

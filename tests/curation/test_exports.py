@@ -63,6 +63,8 @@ def data():
         figure="Fig. 3B",
         confidence="high",
         notes="internal: check the blot",
+        cell_lines="MKN45, AGS",
+        evidence_level="in_vitro",
     )
     second = annotation(citing, State.ACCEPTED, [term(Facet.CARGO, "miR-522")], quote="Second.")
     author = curator("author-1")
@@ -113,6 +115,7 @@ def test_visitors_get_accepted_mechanisms_as_csv_one_row_each(api_client, data):
     assert (row["direction"], row["donor"], row["donor_ids"]) == ("promotes", "", "")
     assert row["quote"] == "Exosomal miR-21 „confers“ cisplatin resistance via PTEN & β-catenin."
     assert (row["figure"], row["confidence"]) == ("Fig. 3B", "high")
+    assert (row["cell_lines"], row["animal_model"], row["evidence_level"]) == ("MKN45, AGS", "", "in_vitro")
     assert row["reviewed_at"].endswith("Z")
     assert "notes" not in row and "internal" not in json.dumps(rows), "curators' notes stay private"
     assert rows[1]["relation"] == "cited_by" and rows[1]["position"] == "" and rows[1]["doi"] == ""
