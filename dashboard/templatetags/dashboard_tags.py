@@ -1,9 +1,6 @@
-"""Template helpers of the dashboard: a person's weekly submissions as a small bar chart, the role check the
-navigation asks."""
+"""Template helpers of the dashboard: a person's weekly submissions as a small bar chart."""
 
 from django import template
-
-from cafex_portal import roles
 
 from ..svg import bar_chart
 
@@ -20,9 +17,3 @@ def sparkline(values: list[int], weeks: list) -> dict:
 def get_item(mapping: dict, key):
     """`mapping[key]`, or an empty list: the reviews an alert's paper belongs to."""
     return mapping.get(key, [])
-
-
-@register.filter
-def is_editor(user) -> bool:
-    """Whether the navigation offers the dashboard (the roles module answers, once per request's user)."""
-    return roles.is_editor(user)
