@@ -20,7 +20,7 @@ from curation.api import (
     VocabularyViewSet,
 )
 from curation.api.double import ReviewAgreementView, ReviewCurationSettingsView, ReviewCurationViewSet
-from evidence.api import EvidenceViewSet, ReviewCitationsPerYear
+from evidence.api import EvidenceExport, EvidenceViewSet, ReviewCitationsPerYear
 
 router = DefaultRouter()
 # Curation extends the review resource with its double-curation switches (PATCH).
@@ -41,6 +41,7 @@ urlpatterns = [
     path("reviews/<int:pmid>/imports/", ReviewImportView.as_view(), name="review-imports"),
     path("reviews/<int:pmid>/citations-per-year/", ReviewCitationsPerYear.as_view(), name="review-citations-per-year"),
     path("search/export/", SearchCitationExport.as_view(), name="search-export"),
+    path("evidence/export/", EvidenceExport.as_view(), name="evidence-export"),
     path("citations/<int:pk>/screening/", CitationScreeningView.as_view(), name="citation-screening"),
     path("reviews/<int:pmid>/agreement/", ReviewAgreementView.as_view(), name="review-agreement"),
     path(

@@ -1,12 +1,15 @@
 """The public evidence as JSON: accepted mechanisms with the browser's filters, their counts, and the pictures' data."""
 
 from django.http import Http404
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
+
+from articles.api.exports import FileExportView, file_responses, format_parameter, rows
+from curation.api.exports import ANNOTATION_RENDERERS, ANNOTATION_WRITERS
 
 from . import selectors
 from .filters import EvidenceFilter
@@ -80,3 +83,30 @@ class ReviewCitationsPerYear(APIView):
         if review is None:
             raise Http404("No review with this PMID.")
         return Response(YearCountSerializer(selectors.citations_per_year(review=review), many=True).data)
+
+
+class EvidenceExport(FileExportView):
+    """The evidence browser's rows as a file: the same filters and order, every matching mechanism."""
+
+    renderer_classes = ANNOTATION_RENDERERS
+    filterset_class = EvidenceFilter
+
+    def get_queryset(self):
+        return selectors.evidence_rows(selectors.accepted_annotations())
+
+    @extend_schema(
+        operation_id="evidence_export",
+        summary="Export the evidence",
+        description="Accepted mechanisms matching the evidence browser's filters (any facet, review, paper, "
+        "relation, years, `sort`), one row (CSV) or object (JSON) per mechanism, streamed as an attachment: the "
+        "citation, every facet's labels and identifiers, the quote, figure, experimental system and evidence level.",
+        parameters=[format_parameter(ANNOTATION_RENDERERS), OpenApiParameter("sort", str)],
+        responses=file_responses(
+            {"text/csv": {"type": "string"}, "application/json": {"type": "array", "items": {"type": "object"}}},
+            "The mechanisms as a file (Content-Disposition: attachment).",
+        ),
+    )
+    def get(self, request: Request):
+        annotations = self.filter_queryset(self.get_queryset())
+        writer = ANNOTATION_WRITERS[request.accepted_renderer.format]
+        return self.stream(writer(rows(annotations)), "evidence")

@@ -1,5 +1,9 @@
 """The evidence API: the browser's filters, counts and the pictures' data, accepted annotations only."""
 
+import csv
+import io
+import json
+
 import pytest
 
 from tests.curation.factories import term
@@ -97,3 +101,31 @@ def test_counts_and_pictures_take_a_fixed_number_of_queries(api_client, dataset,
                  target="PTEN", effect="metastasis", direction="suppresses")  # fmt: skip
     with django_assert_max_num_queries(len(before.captured_queries)):
         assert api_client.get(url, {"cargo_type": "miRNA"}).status_code == 200
+
+
+def _download(api_client, **params) -> str:
+    response = api_client.get("/api/v1/evidence/export/", params)
+    assert response.status_code == 200, response.content
+    assert response["Content-Disposition"].startswith('attachment; filename="evidence.')
+    return b"".join(response.streaming_content).decode()
+
+
+def test_the_export_holds_the_browsers_rows_for_the_same_filters(api_client, dataset):
+    rows = list(
+        csv.DictReader(io.StringIO(_download(api_client, format="csv", cancer_type="gastric cancer", cargo="miR-21")))
+    )
+    assert {int(row["annotation_id"]) for row in rows} == {dataset.mechanisms["M2"].pk, dataset.mechanisms["M5"].pk}
+    assert {row["state"] for row in rows} == {"accepted"} and rows[0]["cargo_ids"] == "MIMAT0000076"
+    everything = json.loads(_download(api_client, format="json"))
+    assert len(everything) == 5  # the accepted ones only
+    assert not set(HIDDEN_LABELS) & {t["label"] for item in everything for t in item["facets"]["cargo"]}
+
+
+def test_the_export_refuses_bad_filters_and_formats(api_client, dataset):
+    assert api_client.get("/api/v1/evidence/export/", {"format": "csv", "year_min": "abc"}).status_code == 400
+    assert api_client.get("/api/v1/evidence/export/", {"format": "docx"}).status_code == 404
+
+
+def test_the_browser_offers_its_rows_as_files(client, dataset):
+    page = client.get("/evidence/", {"cancer_type": "gastric cancer"}).content.decode()
+    assert 'href="/api/v1/evidence/export/?cancer_type=gastric+cancer&amp;format=csv"' in page
