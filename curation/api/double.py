@@ -10,6 +10,7 @@ from rest_framework.views import APIView
 from articles import selectors as article_selectors
 from articles.api import ReviewViewSet
 from articles.models import Review
+from cafex_portal import roles
 
 from ..double_forms import CuratorPairForm
 from ..selectors import double as double_selectors
@@ -118,6 +119,7 @@ class ReviewAgreementView(APIView):
         },
     )
     def get(self, request: Request, pmid: int) -> Response:
+        roles.require_curator(request.user, "see how the curators agree")  # as the agreement page
         review = _review(pmid)
         form = CuratorPairForm(request.query_params)
         if not form.is_valid():

@@ -8,6 +8,7 @@ from rest_framework.views import APIView
 
 from articles.models import Citation
 from articles.selectors import citation_get
+from cafex_portal import roles
 
 from .. import selectors, services
 from ..models import CuratorScreening, ScreeningDecision
@@ -32,17 +33,20 @@ def _original(row: CuratorScreening) -> dict:
 
 
 def double_screening_body(citation: Citation, user) -> dict:
-    """Double screening as one person may see it: the result if there is one, else their own decision, and how
-    many have decided, until both curators have; then both decisions (`status`: agreed, conflict, resolved)."""
+    """Double screening as one person may see it: the result if there is one, else their own decision, until both
+    curators have decided; then (`status`: agreed, conflict, resolved) both decisions, to curators and editors only
+    (they name the curators and carry their notes). How many have decided is not told while one waits: it would
+    say whether the other curator has."""
     status, rows = double_selectors.screening_status(citation=citation)
     if status == "waiting":
         shown = double_selectors.screening_seen_by(citation=citation, user=user)
         decisions = []
     else:
         shown = selectors.screening_get(citation=citation)
-        decisions = [_original(row) for row in rows]
+        decisions = [_original(row) for row in rows] if roles.is_curator(user) else []
     body = ScreeningSerializer(shown).data if shown else {"citation": citation.pk, **UNDECIDED, "decided_at": None}
-    return {**body, "double": {"status": status, "decided": len(rows), "decisions": decisions}}
+    decided = None if status == "waiting" else len(rows)
+    return {**body, "double": {"status": status, "decided": decided, "decisions": decisions}}
 
 
 class CitationScreeningView(APIView):

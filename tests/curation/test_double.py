@@ -281,7 +281,8 @@ def test_screening_api_shows_a_curator_only_their_own_until_both_decided(api_cli
     url = reverse("api:citation-screening", args=[citation.pk])
     api_client.force_authenticate(people["cora"])
     body = api_client.put(url, {"decision": "in_scope"}, format="json").json()
-    assert body["decision"] == "in_scope" and body["double"] == {"status": "waiting", "decided": 1, "decisions": []}
+    # While one waits, how many have decided is not told: it would say whether the other curator has.
+    assert body["decision"] == "in_scope" and body["double"] == {"status": "waiting", "decided": None, "decisions": []}
     api_client.force_authenticate(people["otto"])
     body = api_client.get(url).json()
     assert body["decision"] == "undecided" and body["decided_by"] is None and body["double"]["decisions"] == []
@@ -291,6 +292,10 @@ def test_screening_api_shows_a_curator_only_their_own_until_both_decided(api_cli
     body = api_client.put(url, {"decision": "out_of_scope", "reason": "not_caf"}, format="json").json()
     assert body["double"]["status"] == "conflict" and body["decision"] == "undecided"
     assert [d["curator"] for d in body["double"]["decisions"]] == ["cora", "otto"]
+    api_client.force_authenticate(None)  # visitors see the state, never who decided what nor the curators' notes
+    visitor = api_client.get(url).json()["double"]
+    assert (visitor["status"], visitor["decided"], visitor["decisions"]) == ("conflict", 2, [])
+    api_client.force_authenticate(people["otto"])
     double_services.screening_conflict_resolve(citation=citation, user=people["eddie"], decision=Decision.IN_SCOPE)
     body = api_client.get(url).json()
     assert body["double"]["status"] == "resolved" and body["decision"] == "in_scope" and body["decided_by"] == "eddie"
@@ -344,6 +349,8 @@ def test_agreement_api_answers_the_contract_and_parses_the_pair(api_client, peop
     screen(citation, people["cora"], Decision.IN_SCOPE)
     screen(citation, people["otto"], Decision.IN_SCOPE)
     url = reverse("api:review-agreement", args=[review.pmid])
+    assert api_client.get(url).status_code in (401, 403)  # curators and editors only, as the agreement page
+    api_client.force_authenticate(people["otto"])
     body = api_client.get(url).json()
     assert {"kappa", "n", "ci_low", "ci_high"} <= set(body["screening"]) and body["screening"]["n"] == 1
     assert set(body["facets"]) >= {"cargo", "effect", "cancer_type"} and "alpha" in body["facets"]["cargo"]
