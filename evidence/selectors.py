@@ -301,8 +301,10 @@ def review_evidence(*, review: Review) -> QuerySet[MechanismAnnotation]:
 
 
 def term_by_label(*, facet: str, label: str) -> Term | None:
-    """The facet's term called `label` (ignoring case); a merged term's label gives the term it became."""
+    """The facet's term called `label` (ignoring case); a merged term's label gives the term it became. Proposed
+    and refused terms are not the vocabulary (yet): they have no public page."""
     term = Term.objects.select_related("merged_into").filter(facet=facet, label__iexact=label)
+    term = term.exclude(status__in=[Term.Status.PROPOSED, Term.Status.REFUSED])
     found = term.exclude(status=Term.Status.MERGED).first() or term.first()
     return found.merged_into if found and found.merged_into_id else found
 

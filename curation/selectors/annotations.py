@@ -35,11 +35,13 @@ def annotation_prefetch(queryset: QuerySet[MechanismAnnotation]) -> QuerySet[Mec
 
 
 def annotation_visible_to(*, user: Any) -> QuerySet[MechanismAnnotation]:
-    """Visitors see accepted annotations; curators also their own; editors everything. Under double annotation,
+    """Visitors see accepted annotations; curators also their own; editors everything (archived reviews too, as
+    they restore them; no one else sees those). Under double annotation,
     nobody sees another person's records on a citation until both its curators are done (blind curation)."""
     annotations = MechanismAnnotation.objects.exclude(annotation_hidden(user=user))
     if roles.is_editor(user):
         return annotations
+    annotations = annotations.filter(citation__review__archived_at__isnull=True)  # an archived review is not public
     if roles.is_curator(user):
         return annotations.filter(Q(state=State.ACCEPTED) | Q(author=user))
     return annotations.filter(state=State.ACCEPTED)

@@ -66,7 +66,8 @@ def _chosen_term(filters: SearchFilters, facets) -> dict | Term | None:
     if not filters.term:
         return None
     listed = (term for _, terms in facets.terms for term in terms if term["id"] == filters.term)
-    return next(listed, None) or Term.objects.filter(pk=filters.term).values("id", "label").first()
+    vocabulary = Term.objects.exclude(status__in=[Term.Status.PROPOSED, Term.Status.REFUSED])  # no proposals
+    return next(listed, None) or vocabulary.filter(pk=filters.term).values("id", "label").first()
 
 
 def _export_query(request) -> str:

@@ -165,3 +165,11 @@ def test_the_vocabulary_api_lists_a_proposal_to_editors_and_its_proposer_only(ap
     api_client.force_authenticate(None)
     assert api_client.get(f"/api/v1/vocabulary/{gpx4.pk}/").status_code == 404  # not found, as for a missing id
     assert "GPX4" not in [t.label for t in selectors.term_list()]  # what the data release lists
+
+
+def test_a_proposal_has_no_public_term_page_nor_search_facet(client):
+    gpx4 = propose_gpx4(curator())
+    assert client.get("/terms/target/GPX4/").status_code == 404
+    assert "GPX4" not in client.get("/search/", {"term": gpx4.pk}).content.decode()
+    term_approve(term=gpx4, user=editor())
+    assert client.get("/terms/target/GPX4/").status_code == 200

@@ -4,12 +4,18 @@ from the public, data kept) and deleting (only without curated work, which the d
 import pytest
 from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
+from django.utils import timezone
 
 from articles.models import Article, Citation, Review, SyncRun
 from articles.services import review_archive, review_delete, review_get_or_create, review_restore
 from cafex_portal.exceptions import ApplicationError, NotAllowedError
 from curation.models import MechanismAnnotation, ScreeningDecision
-from tests.curation.factories import CitationFactory, ReviewFactory, ScreeningDecisionFactory
+from tests.curation.factories import (
+    CitationFactory,
+    MechanismAnnotationFactory,
+    ReviewFactory,
+    ScreeningDecisionFactory,
+)
 from tests.factories import curator, editor
 
 pytestmark = pytest.mark.django_db
@@ -92,6 +98,15 @@ def test_archiving_hides_a_review_from_the_public_and_keeps_its_data(client, api
     client.force_login(eddie)
     assert client.get(f"/reviews/{pmid}/curation/").status_code == 404
     client.logout()
+    now = timezone.now()
+    accepted = MechanismAnnotationFactory(
+        citation=cited, state=MechanismAnnotation.State.ACCEPTED, submitted_at=now, reviewed_at=now
+    )
+    assert api_client.get("/api/v1/annotations/", {"review": pmid}).json()["count"] == 0
+    assert api_client.get(f"/api/v1/annotations/{accepted.pk}/").status_code == 404
+    api_client.force_authenticate(eddie)  # editors still see it, to decide on restoring
+    assert api_client.get("/api/v1/annotations/", {"review": pmid}).json()["count"] == 1
+    api_client.force_authenticate(None)
 
     with pytest.raises(ApplicationError, match="archived"):
         review_get_or_create(pmid=pmid, user=eddie)  # adding it again does not bring it back unseen
