@@ -25,14 +25,21 @@ from cafex_portal import roles
 from cafex_portal.forms import parse_id
 
 from ..models import Assignment, MechanismAnnotation, ScreeningDecision
+from .double import annotation_hidden
 
 State = MechanismAnnotation.State
 Decision = ScreeningDecision.Decision
 NOT_ANNOTATED = "none"  # the `state` of citations without any annotation
 
 
-def _annotation_count(state: str | None = None, author: Any = None) -> Coalesce:
-    annotations = MechanismAnnotation.objects.filter(citation=OuterRef("pk"))
+def _visible_annotations(user: Any) -> QuerySet[MechanismAnnotation]:
+    """The annotations whose existence the user may know of: under double annotation, another person's records on
+    a citation its two curators have not both finished are not counted either (no user: hidden from all)."""
+    return MechanismAnnotation.objects.exclude(annotation_hidden(user=user))
+
+
+def _annotation_count(state: str | None = None, author: Any = None, *, user: Any = None) -> Coalesce:
+    annotations = _visible_annotations(user).filter(citation=OuterRef("pk"))
     if state:
         annotations = annotations.filter(state=state)
     if author is not None:
@@ -49,18 +56,18 @@ RELATION_RANK = Case(
 )
 
 
-def _queue_queryset(citations: QuerySet[Citation]) -> QuerySet[Citation]:
+def _queue_queryset(citations: QuerySet[Citation], user: Any = None) -> QuerySet[Citation]:
     return (
         citations.select_related("article", "review__article", "screening", "screening__decided_by")
         .prefetch_related(
             Prefetch("assignments", queryset=Assignment.objects.select_related("curator").order_by("assigned_at"))
         )
         .annotate(
-            annotation_count=_annotation_count(),
-            accepted_count=_annotation_count(State.ACCEPTED),
-            submitted_count=_annotation_count(State.SUBMITTED),
-            draft_count=_annotation_count(State.DRAFT),
-            rejected_count=_annotation_count(State.REJECTED),
+            annotation_count=_annotation_count(user=user),
+            accepted_count=_annotation_count(State.ACCEPTED, user=user),
+            submitted_count=_annotation_count(State.SUBMITTED, user=user),
+            draft_count=_annotation_count(State.DRAFT, user=user),
+            rejected_count=_annotation_count(State.REJECTED, user=user),
             decision_value=Coalesce(F("screening__decision"), Value(Decision.UNDECIDED)),
             relation_rank=RELATION_RANK,
         )
@@ -92,6 +99,7 @@ def curation_queue(
     state: str | None = None,
     assignee: Any = None,
     text: str | None = None,
+    user: Any = None,
 ) -> QuerySet[Citation]:
     """A review's citations to screen and annotate, each with its article, screening decision and annotation
     counts (`annotation_count`, `accepted_count`, `submitted_count`, `draft_count`, `rejected_count`,
@@ -110,9 +118,9 @@ def curation_queue(
     elif decision:
         citations = citations.filter(screening__decision=decision)
     if state == NOT_ANNOTATED:
-        citations = citations.exclude(Exists(MechanismAnnotation.objects.filter(citation=OuterRef("pk"))))
+        citations = citations.exclude(Exists(_visible_annotations(user).filter(citation=OuterRef("pk"))))
     elif state:
-        citations = citations.filter(Exists(MechanismAnnotation.objects.filter(citation=OuterRef("pk"), state=state)))
+        citations = citations.filter(Exists(_visible_annotations(user).filter(citation=OuterRef("pk"), state=state)))
     if assignee == "none":
         citations = citations.exclude(Exists(Assignment.objects.filter(citation=OuterRef("pk"))))
     elif assignee not in (None, ""):
@@ -130,14 +138,15 @@ def curation_queue(
         if number is not None:
             match |= Q(article__pmid=number) | Q(cited_pmid=number) | Q(position=number)
         citations = citations.filter(match)
-    return _queue_order(_queue_queryset(citations))
+    return _queue_order(_queue_queryset(citations, user))
 
 
-def queue_counts(*, review: Review) -> dict[str, Any]:
+def queue_counts(*, review: Review, user: Any = None) -> dict[str, Any]:
     """How far the review's curation has come: screening totals, citations with annotations, annotations by
-    state. Two queries."""
-    has_annotation = Exists(MechanismAnnotation.objects.filter(citation=OuterRef("pk")))
-    has_accepted = Exists(MechanismAnnotation.objects.filter(citation=OuterRef("pk"), state=State.ACCEPTED))
+    state, of the annotations the user may know of. Two queries."""
+    visible = _visible_annotations(user)
+    has_annotation = Exists(visible.filter(citation=OuterRef("pk")))
+    has_accepted = Exists(visible.filter(citation=OuterRef("pk"), state=State.ACCEPTED))
     has_assignment = Exists(Assignment.objects.filter(citation=OuterRef("pk")))
     counts = Citation.objects.filter(review=review).aggregate(
         total=Count("pk"),
@@ -150,7 +159,7 @@ def queue_counts(*, review: Review) -> dict[str, Any]:
     counts["screened"] = counts["in_scope"] + counts["out_of_scope"]
     counts["undecided"] = counts["total"] - counts["screened"]
     by_state = dict(
-        MechanismAnnotation.objects.filter(citation__review=review)
+        visible.filter(citation__review=review)
         .order_by()
         .values_list("state")
         .annotate(n=Count("pk"))
@@ -168,8 +177,8 @@ def citation_list_assigned(*, user: Any) -> QuerySet[Citation]:
     assigned_at = Assignment.objects.filter(citation=OuterRef("pk"), curator=user).values("assigned_at")[:1]
     citations = Citation.objects.filter(Exists(Assignment.objects.filter(citation=OuterRef("pk"), curator=user)))
     return (
-        _queue_queryset(citations)
-        .annotate(my_annotation_count=_annotation_count(author=user), assigned_at=Subquery(assigned_at))
+        _queue_queryset(citations, user)
+        .annotate(my_annotation_count=_annotation_count(author=user, user=user), assigned_at=Subquery(assigned_at))
         .order_by("assigned_at", "review", "relation_rank", "position", "pk")
     )
 
@@ -223,13 +232,13 @@ class QueuePlace:
     total: int
 
 
-def queue_place(*, review: Review, citation: Citation, filters: dict[str, Any]) -> QueuePlace:
+def queue_place(*, review: Review, citation: Citation, filters: dict[str, Any], user: Any = None) -> QueuePlace:
     """Previous and next citation in the queue as filtered, so j/k walk the list the curator came from.
 
     A citation that left the filtered list (marked in scope while working through "undecided") keeps its place:
     its neighbours are the nearest filtered citations around it in the unfiltered order.
     """
-    ids = list(curation_queue(review=review, **filters).values_list("pk", flat=True))
+    ids = list(curation_queue(review=review, user=user, **filters).values_list("pk", flat=True))
     if citation.pk in ids:
         index = ids.index(citation.pk)
         previous_id = ids[index - 1] if index > 0 else None
@@ -244,13 +253,14 @@ def queue_place(*, review: Review, citation: Citation, filters: dict[str, Any]) 
 
 
 def queue_next_undecided(
-    *, review: Review, filters: dict[str, Any], after: int | None = None
+    *, review: Review, filters: dict[str, Any], after: int | None = None, user: Any = None
 ) -> tuple[int, int] | None:
     """The first undecided citation of the filtered queue after citation `after` (wrapping round to the start), as
     (citation id, its 1-based position in the filtered queue); None when every one is decided."""
-    ids = list(curation_queue(review=review, **filters).values_list("pk", flat=True))
+    ids = list(curation_queue(review=review, user=user, **filters).values_list("pk", flat=True))
     wanted = {k: v for k, v in filters.items() if k != "decision"}
-    undecided = set(curation_queue(review=review, decision=Decision.UNDECIDED, **wanted).values_list("pk", flat=True))
+    undecided = curation_queue(review=review, decision=Decision.UNDECIDED, user=user, **wanted)
+    undecided = set(undecided.values_list("pk", flat=True))
     start = ids.index(after) + 1 if after in ids else 0
     for index in [*range(start, len(ids)), *range(0, start)]:
         if ids[index] in undecided:

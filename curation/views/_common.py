@@ -176,7 +176,7 @@ def highlighter_for(citation: Citation) -> Highlighter | None:
 def neighbours(request, review: Review, citation: Citation, *, can_curate: bool) -> dict:
     """Links to the previous and next citation of the queue the curator came from (selectors.queue_place)."""
     _, filters = queue_filters(request, can_curate=can_curate)
-    place = selectors.queue_place(review=review, citation=citation, filters=filters)
+    place = selectors.queue_place(review=review, citation=citation, filters=filters, user=request.user)
     nav = nav_query(request.GET)
     suffix = f"?{nav}" if nav else ""
 

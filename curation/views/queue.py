@@ -87,13 +87,15 @@ def queue(request, pmid: int):
         return remembered
     can_curate = roles.is_curator(request.user)
     form, filters = queue_filters(request, can_curate=can_curate)
-    page = Paginator(selectors.curation_queue(review=review, **filters), PER_PAGE).get_page(request.GET.get("page"))
+    page = Paginator(selectors.curation_queue(review=review, user=request.user, **filters), PER_PAGE).get_page(
+        request.GET.get("page")
+    )
     context = _queue_context(request, review, filters, form, page)
     if context["is_editor"]:
         context["curators"] = selectors.curator_list()
     if is_htmx(request) and request.headers.get("HX-Target") == "queue-results":
         return render(request, "curation/_queue_results.html", context)
-    context["counts"] = selectors.queue_counts(review=review)
+    context["counts"] = selectors.queue_counts(review=review, user=request.user)
     return render(request, "curation/queue.html", context)
 
 
@@ -152,7 +154,7 @@ def queue_screen(request, pmid: int):
     messages.success(request, f"Screening: {text}" + (f", {count} citations." if count > 1 else "."))
     if not is_htmx(request):
         return redirect(back)
-    rows = selectors.curation_queue(review=review).filter(pk__in=data["citations"])
+    rows = selectors.curation_queue(review=review, user=request.user).filter(pk__in=data["citations"])
     form_filters = QueueFilterForm(request.GET, readers_only=False)
     context = _queue_context(request, review, form_filters.filters(), form_filters, None) | {"rows": rows}
     response = render(request, "curation/_queue_rows_oob.html", context)
@@ -169,7 +171,7 @@ def queue_next_undecided(request, pmid: int):
     review = review_or_404(pmid)
     _, filters = queue_filters(request, can_curate=roles.is_curator(request.user))
     after = optional_id(request.GET.get("after"), field="after")
-    found = next_undecided_find(review=review, filters=filters, after=after)
+    found = next_undecided_find(review=review, filters=filters, after=after, user=request.user)
     nav = nav_query(request.GET)
     url = reverse("curation-queue", args=[pmid])
     if found is None:

@@ -184,3 +184,18 @@ def test_the_conflict_queue_query_count_is_flat(client, people, review, django_a
     with django_assert_max_num_queries(len(one.captured_queries)):
         page = client.get(url).content.decode()
     assert page.count('class="double-item') == 10
+
+
+def test_the_queue_does_not_count_the_other_curators_hidden_records(client, people, review, citation):
+    submitted(citation, people["cora"])
+    queue = reverse("curation-queue", args=[review.pmid])
+
+    def page(user, **params):
+        client.force_login(user)
+        return client.get(queue, {"reset": "1", **params}, follow=True)
+
+    shown = page(people["otto"])
+    assert "1 submitted" not in shown.content.decode()
+    assert shown.context["counts"]["with_annotations"] == 0 and shown.context["counts"]["annotations"]["submitted"] == 0
+    assert f'id="citation-{citation.pk}"' not in page(people["otto"], state="submitted").content.decode()
+    assert page(people["cora"]).context["counts"]["annotations"]["submitted"] == 1
