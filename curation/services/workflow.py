@@ -223,6 +223,14 @@ def annotation_revert(
         citation_require_in_scope(
             citation_id=current.citation_id, before=f"restoring this annotation as {_state_name(current)}"
         )
+    if current.state == State.ACCEPTED:
+        # What comes back accepted must still pass what accepting asks today.
+        require_approved_terms(values)
+        if double_selectors.annotation_awaits_resolution(citation_id=current.citation_id):
+            raise ApplicationError(
+                "Two curators annotate this citation independently: its records are accepted by resolving them "
+                "together on the review's conflict page, not by restoring an accepted version."
+            )
     reviewer_id = snapshot.get("reviewed_by")
     User = get_user_model()
     current.reviewed_by = User.objects.filter(pk=reviewer_id).first() if reviewer_id else None

@@ -402,3 +402,21 @@ def test_under_double_annotation_records_are_decided_only_by_resolving_them_toge
     double_services.annotation_conflict_resolve(citation=citation, user=people["eddie"], keep=people["cora"].pk)
     first.refresh_from_db()
     assert first.state == State.ACCEPTED
+
+
+def test_an_accepted_version_is_not_restored_on_a_citation_awaiting_resolution(people):
+    review = ReviewFactory()
+    citation = CitationFactory(review=review)
+    record = submitted(citation, people["cora"])
+    services.annotation_accept(annotation=record, user=people["eddie"])  # single curation, four eyes
+    accepted_version = record.revisions.order_by("pk").last()
+    draft_version = record.revisions.order_by("pk").first()
+    record.refresh_from_db()
+    record = services.annotation_revert(annotation=record, user=people["erin"], revision=draft_version)
+    double_services.review_curation_settings_set(
+        review=review, user=people["eddie"], double_screening=False, double_annotation=True
+    )
+    with pytest.raises(ApplicationError, match="not by restoring an accepted version"):
+        services.annotation_revert(annotation=record, user=people["erin"], revision=accepted_version)
+    record.refresh_from_db()
+    assert record.state == State.DRAFT
