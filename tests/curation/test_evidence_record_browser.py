@@ -40,6 +40,8 @@ def test_errors_pick_list_and_a_proposed_term_in_the_workspace(new_page, log_in,
     expect(page.locator(".error-summary")).to_contain_text("Cargo type: Pick at least one term.")
     expect(page.locator("#pick-cargo_type")).to_have_attribute("aria-invalid", "true")
     expect(page.locator("#error-cargo_type")).to_have_text("Cargo type: Pick at least one term.")
+    # The form fits the window: nothing (the experimental system's fields included) sticks out sideways.
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     screenshot(page, "evidence-form-errors")
 
     # Typed fast, "miR-2" and Enter picks nothing: no term is named so (miR-21 only begins so).
