@@ -157,6 +157,7 @@ def queue_screen(request, pmid: int):
     rows = selectors.curation_queue(review=review, user=request.user).filter(pk__in=data["citations"])
     form_filters = QueueFilterForm(request.GET, readers_only=False)
     context = _queue_context(request, review, form_filters.filters(), form_filters, None) | {"rows": rows}
+    context["counts"] = selectors.queue_counts(review=review, user=request.user)  # the progress, swapped in too
     response = render(request, "curation/_queue_rows_oob.html", context)
     response["HX-Retarget"] = "#flash"
     response["HX-Reswap"] = "innerHTML"

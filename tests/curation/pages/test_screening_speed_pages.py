@@ -37,6 +37,9 @@ def test_a_row_decision_swaps_only_that_row_and_reports_the_server_time(client, 
     assert response["HX-Retarget"] == "#flash"
     assert response["Server-Timing"].startswith("app;dur=")
     assert ScreeningDecision.objects.get(citation=rows[0]).decided_by == curator
+    # The progress above the list is swapped in with the row, counting the decision just made.
+    assert 'id="queue-progress" aria-label="Progress" hx-swap-oob="outerHTML"' in body
+    assert "<strong>1</strong> in scope" in body
 
 
 def test_ticked_rows_are_decided_with_one_reason_and_show_it(client, review, rows, curator):
