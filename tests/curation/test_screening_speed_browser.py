@@ -88,6 +88,10 @@ def test_thirty_citations_screened_in_a_row_with_at_most_two_keys_each(new_page,
             page.keyboard.press("i")
             keys += 1
             expected[citation.pk] = ("in_scope", "")
+        # The row shows the stored decision before the next key, as a curator sees each answer: so each
+        # server time is one decision's own, not one waiting behind the others.
+        row = page.locator(f"#citation-{citation.pk}")
+        expect(row).to_have_attribute("data-decision", expected[citation.pk][0])
 
     # The focus moved on by itself every time: the 31st is current and still undecided.
     expect(page.locator(".queue-row.current")).to_have_id(f"citation-{citations[SCREENED].pk}")
