@@ -30,6 +30,7 @@ from curation.models import (
     Term,
 )
 from curation.selectors import curator_list
+from curation.selectors.double import annotation_hidden, annotation_resolved
 
 from .models import CitingPapersSeen
 
@@ -73,13 +74,19 @@ class ReviewProgress:
         return sum(self.annotations.values())
 
 
+# A submitted record under double annotation is decided on the conflict page, not in the inbox, until resolved.
+_AWAITING_RESOLUTION = Q(citation__review__curation_settings__double_annotation=True) & ~annotation_resolved()
+
+
 def _reviews(review: Review | None) -> QuerySet[Review]:
     """The public reviews (or the one asked for) with their latest run, their latest scheduled run's start and their
     oldest waiting record, each a subquery of the one query."""
     runs = SyncRun.objects.filter(review=OuterRef("pk")).order_by("-created_at", "-pk")
     scheduled = runs.filter(trigger=SyncRun.Trigger.SCHEDULE)
-    waiting = MechanismAnnotation.objects.filter(citation__review=OuterRef("pk"), state=State.SUBMITTED).order_by(
-        "submitted_at", "pk"
+    waiting = (
+        MechanismAnnotation.objects.filter(citation__review=OuterRef("pk"), state=State.SUBMITTED)
+        .exclude(_AWAITING_RESOLUTION)
+        .order_by("submitted_at", "pk")
     )
     reviews = Review.objects.filter(archived_at__isnull=True) if review is None else Review.objects.filter(pk=review.pk)
     return (
@@ -137,11 +144,15 @@ def _annotation_counts(review_ids: list[int]) -> dict[int, dict[str, Any]]:
         MechanismAnnotation.objects.filter(citation__review__in=review_ids)
         .order_by()
         .values("citation__review_id", "state")
-        .annotate(n=Count("pk"), oldest=Min("submitted_at"))
+        .annotate(
+            n=Count("pk"),
+            in_inbox=Count("pk", filter=~_AWAITING_RESOLUTION),
+            oldest=Min("submitted_at", filter=~_AWAITING_RESOLUTION),
+        )
     )
     counts: dict[int, dict[str, Any]] = {}
     for row in rows:
-        counts.setdefault(row["citation__review_id"], {})[row["state"]] = (row["n"], row["oldest"])
+        counts.setdefault(row["citation__review_id"], {})[row["state"]] = (row["n"], row["in_inbox"], row["oldest"])
     return counts
 
 
@@ -159,12 +170,13 @@ def progress(*, user: Any, review: Review | None = None) -> tuple[list[ReviewPro
     for item in reviews:
         row = ReviewProgress(review=item, latest_run=runs.get(item.latest_run_id), inbox_oldest_id=item.inbox_oldest_id)
         row.counts.update(citations.get(item.pk, {}))
-        for state, (count, oldest) in annotations.get(item.pk, {}).items():
+        for state, (count, in_inbox, oldest) in annotations.get(item.pk, {}).items():
             row.annotations[state] = count
             if state == State.SUBMITTED:
                 row.inbox_oldest_at = oldest
+                row.counts["inbox"] = in_inbox
         row.counts["screened"] = row.counts["in_scope"] + row.counts["out_of_scope"]
-        row.counts["inbox"] = row.annotations[State.SUBMITTED]
+        row.counts.setdefault("inbox", 0)
         if item.last_scheduled_at:
             row.next_refresh = item.last_scheduled_at + interval
         for name in PROGRESS_FIELDS:
@@ -389,6 +401,12 @@ def activity(*, user: Any, review: Review | None = None, person_id: int | None =
     else:
         screening = screening.filter(citation__review__archived_at__isnull=True)
         runs = runs.filter(review__archived_at__isnull=True)
+        revisions = revisions.filter(annotation__citation__review__archived_at__isnull=True)
+        comments = comments.filter(annotation__citation__review__archived_at__isnull=True)
+    # Under double annotation an editor does not learn of a record before its two curators are both done.
+    hidden = MechanismAnnotation.objects.filter(annotation_hidden(user=user)).values("pk")
+    revisions = revisions.exclude(annotation__in=hidden)
+    comments = comments.exclude(annotation__in=hidden)
     if person_id is not None:
         revisions = revisions.filter(actor_id=person_id)
         comments = comments.filter(author_id=person_id)

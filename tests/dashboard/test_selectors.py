@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from articles.models import Citation, EditorAlert, SyncRun
 from cafex_portal.exceptions import NotAllowedError
+from curation import services
 from curation.models import (
     AnnotationRevision,
     Assignment,
@@ -17,8 +18,10 @@ from curation.models import (
     ScreeningDecision,
     Term,
 )
+from curation.services import double as double_services
 from dashboard import selectors
 from dashboard.models import CitingPapersSeen
+from tests.curation.factories import CitationFactory, ReviewFactory, complete_values, curator, editor
 
 pytestmark = pytest.mark.django_db
 
@@ -215,3 +218,17 @@ def test_the_managed_review_list_counts_curated_work(world):
 
 def test_term_proposals_waiting(world):
     assert selectors.term_proposals_waiting(user=world.eddie) == Term.objects.filter(status="proposed").count() == 1
+
+
+def test_under_double_annotation_the_dashboard_neither_counts_nor_tells_a_hidden_record(db):
+    eddie, erin, cora = editor("eddie-dbl"), editor("erin-dbl"), curator("cora-dbl")
+    review = ReviewFactory()
+    double_services.review_curation_settings_set(review=review, user=eddie, double_annotation=True)
+    record = services.annotation_create(citation=CitationFactory(review=review), user=cora, values=complete_values())
+    services.annotation_submit(annotation=record, user=cora)
+
+    rows, _ = selectors.progress(user=erin, review=review)
+    assert rows[0].counts["inbox"] == 0 and rows[0].inbox_oldest_id is None  # it waits for the conflict page
+    assert rows[0].annotations["submitted"] == 1
+    told = [item.what for item in selectors.activity(user=erin, review=review)]
+    assert f"mechanism record {record.pk}" not in told  # blind until both curators are done
