@@ -104,13 +104,15 @@ def release_files(pmid: int | None, citations: list, annotations: list, terms: l
         ReleaseFile(
             "records.csv",
             "text/csv",
-            "The review's citations as CSV, one row per citation.",
+            "The review's citations as CSV, one row per citation. A cell that would start like a spreadsheet "
+            "formula (=, +, -, @) starts with an apostrophe; the JSON files hold every text as it is.",
             "".join(csv_chunks(citations, review_pmid=pmid)).encode("utf-8"),
         ),
         ReleaseFile(
             "annotations.csv",
             "text/csv",
-            "Accepted mechanism annotations, one row per mechanism, facets as columns.",
+            "Accepted mechanism annotations, one row per mechanism, facets as columns (formula-like cells start "
+            "with an apostrophe, as in records.csv).",
             "".join(annotation_csv_chunks(annotations)).encode("utf-8"),
         ),
         ReleaseFile(

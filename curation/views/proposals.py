@@ -37,7 +37,9 @@ def term_propose_view(request):
     except ApplicationError as error:
         return error_response(request, error, back=back)
     messages.success(
-        request, f"“{term.label}” proposed: it is in your draft now; an editor will add it to the vocabulary."
+        request,
+        f"“{term.label}” proposed and added to the form you are writing; save it to keep it. An editor will add the "
+        "term to the vocabulary.",
     )
     if not is_htmx(request):
         return redirect(back)

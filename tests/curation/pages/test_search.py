@@ -145,7 +145,7 @@ def test_paging_keeps_the_query(client, review):
 
 def test_the_page_offers_its_results_as_files_with_the_same_filters(client, portal):
     page = _page(client, q="ferroptosis", retracted="yes", page="1")
-    assert "Download these 1 result" in page
+    assert "Download this result" in page
     assert 'href="/api/v1/search/export/?q=ferroptosis&amp;retracted=yes&amp;format=ris"' in page
     assert "Download these" not in _page(client, q="nothing-matches-this")
 

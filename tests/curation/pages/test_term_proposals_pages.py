@@ -28,7 +28,7 @@ def test_proposing_from_the_workspace_returns_the_chip_for_the_draft(client, cit
     gpx4 = Term.objects.get(label="GPX4")
     assert gpx4.synonyms == ["glutathione peroxidase 4", "GPx-4"] and gpx4.status == "proposed"
     assert 'hx-swap-oob="beforeend:#chips-target"' in body and f'name="target" value="{gpx4.pk}"' in body
-    assert "it is in your draft now" in body
+    assert "added to the form you are writing" in body
 
 
 def test_the_pick_list_offers_the_proposal_to_its_proposer_and_a_propose_line(client, curator, other_curator):
