@@ -1,8 +1,9 @@
 """The activity feed as Atom, for an editor's feed reader.
 
 A reader cannot log in, so the feed's address carries a signed token naming the editor; the role is checked again on
-every request, so a person who stops being an editor stops getting the feed. Changing DJANGO_SECRET_KEY revokes
-every token.
+every request, so a person who stops being an editor stops getting the feed. The token also carries a fingerprint of
+the editor's password hash: changing one's password revokes one's own feed address (a leaked address is not good
+for ever), and changing DJANGO_SECRET_KEY revokes every address.
 """
 
 from dataclasses import dataclass
@@ -14,6 +15,7 @@ from django.core import signing
 from django.core.exceptions import BadRequest
 from django.http import Http404
 from django.urls import reverse
+from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.feedgenerator import Atom1Feed
 
 from articles.models import Review
@@ -32,17 +34,24 @@ class FeedRequest:
     person_id: int | None
 
 
+def _fingerprint(user: Any) -> str:
+    return salted_hmac(SALT, user.password).hexdigest()[:16]
+
+
 def feed_token(user: Any) -> str:
-    return signing.dumps(user.pk, salt=SALT)
+    return signing.dumps([user.pk, _fingerprint(user)], salt=SALT)
 
 
 def feed_user(token: str) -> Any | None:
-    """The editor a token names, or None for a bad token or someone no longer an editor."""
+    """The editor a token names, or None for a bad token, an address revoked by a new password, or someone no longer
+    an editor."""
     try:
-        pk = signing.loads(token, salt=SALT)
-    except signing.BadSignature:
+        pk, fingerprint = signing.loads(token, salt=SALT)
+    except (signing.BadSignature, TypeError, ValueError):
         return None
     user = get_user_model().objects.filter(pk=pk, is_active=True).first() if isinstance(pk, int) else None
+    if user is None or not constant_time_compare(str(fingerprint), _fingerprint(user)):
+        return None
     return user if is_editor(user) else None
 
 

@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from django.core import signing
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -150,6 +151,13 @@ def test_the_atom_feed(client, world):
     assert "<entry>" in carl_only and "erin" not in carl_only and "cora" not in carl_only
     assert client.get(f"{url}?review=abc").status_code == 400
     assert client.get(f"{url}?review=98765").status_code == 404
+    old_signature = signing.dumps(world.eddie.pk, salt="dashboard.activity-feed")  # a token naming the id alone
+    assert client.get(reverse("dashboard-feed", args=[old_signature])).status_code == 404
+    world.eddie.set_password("a new password for eddie")
+    world.eddie.save()
+    assert client.get(url).status_code == 404  # a new password revokes the editor's old feed address
+    url = reverse("dashboard-feed", args=[feed_token(world.eddie)])
+    assert client.get(url).status_code == 200
     world.eddie.groups.clear()
     assert client.get(url).status_code == 404  # no longer an editor, no longer a feed
 
