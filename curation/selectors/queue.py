@@ -24,7 +24,7 @@ from articles.models import Citation, Review
 from cafex_portal import roles
 from cafex_portal.forms import parse_id
 
-from ..models import Assignment, MechanismAnnotation, ScreeningDecision
+from ..models import Assignment, CuratorScreening, MechanismAnnotation, ScreeningDecision
 from .double import annotation_hidden
 
 State = MechanismAnnotation.State
@@ -56,6 +56,17 @@ RELATION_RANK = Case(
 )
 
 
+def _decision_shown(user: Any) -> Case:
+    """The decision a person's queue shows: the citation's result once there is one; under double screening, until
+    then, the person's own decision (never the other curator's); else undecided."""
+    decided = [Decision.IN_SCOPE, Decision.OUT_OF_SCOPE]
+    result = When(screening__decision__in=decided, then=F("screening__decision"))
+    if not roles.is_authenticated(user):
+        return Case(result, default=Value(Decision.UNDECIDED))
+    own = CuratorScreening.objects.filter(citation=OuterRef("pk"), curator=user).values("decision")[:1]
+    return Case(result, default=Coalesce(Subquery(own), Value(Decision.UNDECIDED)))
+
+
 def _queue_queryset(citations: QuerySet[Citation], user: Any = None) -> QuerySet[Citation]:
     return (
         citations.select_related("article", "review__article", "screening", "screening__decided_by")
@@ -68,7 +79,7 @@ def _queue_queryset(citations: QuerySet[Citation], user: Any = None) -> QuerySet
             submitted_count=_annotation_count(State.SUBMITTED, user=user),
             draft_count=_annotation_count(State.DRAFT, user=user),
             rejected_count=_annotation_count(State.REJECTED, user=user),
-            decision_value=Coalesce(F("screening__decision"), Value(Decision.UNDECIDED)),
+            decision_value=_decision_shown(user),
             relation_rank=RELATION_RANK,
         )
     )
@@ -113,10 +124,6 @@ def curation_queue(
     citations = Citation.objects.filter(review=review)
     if relation:
         citations = citations.filter(relation=relation)
-    if decision == Decision.UNDECIDED:
-        citations = citations.filter(Q(screening__isnull=True) | Q(screening__decision=Decision.UNDECIDED))
-    elif decision:
-        citations = citations.filter(screening__decision=decision)
     if state == NOT_ANNOTATED:
         citations = citations.exclude(Exists(_visible_annotations(user).filter(citation=OuterRef("pk"))))
     elif state:
@@ -138,7 +145,10 @@ def curation_queue(
         if number is not None:
             match |= Q(article__pmid=number) | Q(cited_pmid=number) | Q(position=number)
         citations = citations.filter(match)
-    return _queue_order(_queue_queryset(citations, user))
+    citations = _queue_queryset(citations, user)
+    if decision:  # as the person's queue shows it (their own decision, under double screening)
+        citations = citations.filter(decision_value=decision)
+    return _queue_order(citations)
 
 
 def queue_counts(*, review: Review, user: Any = None) -> dict[str, Any]:

@@ -199,3 +199,17 @@ def test_the_queue_does_not_count_the_other_curators_hidden_records(client, peop
     assert shown.context["counts"]["with_annotations"] == 0 and shown.context["counts"]["annotations"]["submitted"] == 0
     assert f'id="citation-{citation.pk}"' not in page(people["otto"], state="submitted").content.decode()
     assert page(people["cora"]).context["counts"]["annotations"]["submitted"] == 1
+
+
+def test_the_queue_shows_a_curator_their_own_decision_and_n_skips_what_they_decided(client, people, review, citation):
+    later = CitationFactory(review=review)
+    services.screening_set(citation=citation, user=people["cora"], decision="out_of_scope", reason="not_caf")
+    queue = reverse("curation-queue", args=[review.pmid])
+    client.force_login(people["cora"])
+    page = client.get(queue, {"reset": "1"}, follow=True).content.decode()
+    assert f'id="citation-{citation.pk}" data-decision="out_of_scope"' in page
+    undecided = client.get(queue, {"decision": "undecided"}, follow=True).content.decode()
+    assert f'id="citation-{citation.pk}"' not in undecided and f'id="citation-{later.pk}"' in undecided
+    client.force_login(people["otto"])  # the other curator still sees it undecided, and nothing of cora's
+    page = client.get(queue, {"reset": "1"}, follow=True).content.decode()
+    assert f'id="citation-{citation.pk}" data-decision="undecided"' in page
