@@ -30,7 +30,7 @@ from curation.models import (
     Term,
 )
 from curation.selectors import curator_list
-from curation.selectors.double import annotation_hidden, annotation_resolved
+from curation.selectors.double import annotation_complete_citations, annotation_hidden, annotation_resolved
 
 from .models import CitingPapersSeen
 
@@ -101,7 +101,8 @@ def _reviews(review: Review | None) -> QuerySet[Review]:
 
 
 def _citation_counts(*, user: Any, review_ids: list[int]) -> dict[int, dict[str, int]]:
-    """Per review: citations per relation, screening, annotated, in scope but unassigned, screening conflicts, and
+    """Per review: citations per relation, screening, annotated, in scope but unassigned, what waits on the conflict
+    page (screening conflicts, double-annotated citations both curators finished), and
     citing papers linked since the user last dismissed them (or since they joined). One GROUP BY query."""
     seen_at = CitingPapersSeen.objects.filter(user=user, review=OuterRef("review")).values("seen_at")[:1]
     since = Coalesce(Subquery(seen_at), Value(user.date_joined))
@@ -115,6 +116,10 @@ def _citation_counts(*, user: Any, review_ids: list[int]) -> dict[int, dict[str,
         .annotate(kinds=Count("decision", distinct=True))
         .filter(kinds__gte=2)
         .values("citation")
+    )
+    # Double annotation: both curators done and no editor has resolved it yet (agreeing or not, an editor decides).
+    annotations_to_resolve = annotation_complete_citations().exclude(
+        conflict_resolutions__kind=ConflictResolution.Kind.ANNOTATION
     )
     rows = (
         Citation.objects.filter(review__in=review_ids)
@@ -131,7 +136,7 @@ def _citation_counts(*, user: Any, review_ids: list[int]) -> dict[int, dict[str,
             unassigned_in_scope=Count(
                 "pk", filter=in_scope & ~Exists(Assignment.objects.filter(citation=OuterRef("pk")))
             ),
-            conflicts=Count("pk", filter=Q(pk__in=disputed)),
+            conflicts=Count("pk", filter=Q(pk__in=disputed) | Q(pk__in=annotations_to_resolve)),
             new_citing=Count("pk", filter=Q(relation=Relation.CITED_BY, created_at__gt=since)),
         )
     )

@@ -232,3 +232,11 @@ def test_under_double_annotation_the_dashboard_neither_counts_nor_tells_a_hidden
     assert rows[0].annotations["submitted"] == 1
     told = [item.what for item in selectors.activity(user=erin, review=review)]
     assert f"mechanism record {record.pk}" not in told  # blind until both curators are done
+    otto = curator("otto-dbl")
+    second = services.annotation_create(citation=record.citation, user=otto, values=complete_values())
+    services.annotation_submit(annotation=second, user=otto)
+    rows, _ = selectors.progress(user=erin, review=review)
+    assert rows[0].counts["conflicts"] == 1  # both done: it waits on the conflict page for an editor
+    double_services.annotation_conflict_resolve(citation=record.citation, user=erin, keep=cora.pk)
+    rows, _ = selectors.progress(user=erin, review=review)
+    assert rows[0].counts["conflicts"] == 0
