@@ -145,25 +145,24 @@ def term_create(
     allows_drug: bool = False,
 ) -> Term:
     require_editor(user, "add vocabulary terms")
+    fields = {"label": label, "synonyms": synonyms, "identifier": identifier, "description": description}
+    return _term_new(facet=facet, user=user, status=Term.Status.ACTIVE, fields={**fields, "allows_drug": allows_drug})
+
+
+def _term_new(*, facet: str, user: Any, status: str, fields: dict[str, Any]) -> Term:
+    """A new term after every check a term's fields have (a new one and an edited one alike)."""
     if facet not in Facet.values:
         raise field_error("facet", f"“{facet}” is not a facet; use one of: {', '.join(Facet.values)}.")
+    synonyms = fields["synonyms"]
+    fields = {**fields, "synonyms": list(synonyms) if not isinstance(synonyms, str) else synonyms}
     errors = FieldErrors()
-    fields = _check_fields(
-        facet=facet,
-        fields={
-            "label": label,
-            "synonyms": list(synonyms) if not isinstance(synonyms, str) else synonyms,
-            "identifier": identifier,
-            "description": description,
-            "allows_drug": allows_drug,
-        },
-        errors=errors,
-    )
+    fields = _check_fields(facet=facet, fields=fields, errors=errors)
     errors.raise_if_any()
     try:
         with transaction.atomic():
             return Term.objects.create(
                 facet=facet,
+                status=status,
                 created_by=user,
                 search_text=term_search_text(fields["label"], fields["synonyms"]),
                 **fields,
@@ -317,31 +316,8 @@ def term_propose(
     """A term the vocabulary lacks, usable at once in the proposer's own drafts and nowhere else until an editor
     approves it; an annotation holding it cannot be accepted before then."""
     require_curator(user, "propose vocabulary terms")
-    if facet not in Facet.values:
-        raise field_error("facet", f"“{facet}” is not a facet; use one of: {', '.join(Facet.values)}.")
-    errors = FieldErrors()
-    fields = _check_fields(
-        facet=facet,
-        fields={
-            "label": label,
-            "synonyms": list(synonyms) if not isinstance(synonyms, str) else synonyms,
-            "identifier": identifier,
-            "description": description,
-        },
-        errors=errors,
-    )
-    errors.raise_if_any()
-    try:
-        with transaction.atomic():
-            return Term.objects.create(
-                facet=facet,
-                status=Term.Status.PROPOSED,
-                created_by=user,
-                search_text=term_search_text(fields["label"], fields["synonyms"]),
-                **fields,
-            )
-    except IntegrityError:
-        raise field_error("label", f"“{fields['label']}” was just added by someone else.") from None
+    fields = {"label": label, "synonyms": synonyms, "identifier": identifier, "description": description}
+    return _term_new(facet=facet, user=user, status=Term.Status.PROPOSED, fields=fields)
 
 
 def _locked_proposal(term: Term, verb: str) -> Term:
