@@ -13,7 +13,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ActionForm
 from django.core.exceptions import ValidationError
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils.html import format_html
 
@@ -37,6 +37,7 @@ from .models import (
     ScreeningDecision,
     Term,
 )
+from .selectors.double import annotation_hidden
 from .services.vocabulary import EDITABLE_FIELDS, term_fields_check
 
 
@@ -260,8 +261,23 @@ class AnnotationCommentInline(ReadOnlyInline):
     readonly_fields = fields
 
 
+class BlindAdmin(ReadOnlyAdmin):
+    """Under double curation, the admin hides what the pages hide: another person's records on a citation whose two
+    curators are not both done (and their history and comments), and a curator's screening decision until the other
+    has decided. Superusers, who fix data, see everything. `annotation_path` leads from the row to its annotation."""
+
+    annotation_path = ""
+
+    def get_queryset(self, request):
+        rows = super().get_queryset(request)
+        if request.user.is_superuser:
+            return rows
+        hidden = MechanismAnnotation.objects.filter(annotation_hidden(user=request.user)).values("pk")
+        return rows.exclude(**{f"{self.annotation_path or 'pk'}__in": hidden})
+
+
 @admin.register(MechanismAnnotation)
-class MechanismAnnotationAdmin(ReadOnlyAdmin):
+class MechanismAnnotationAdmin(BlindAdmin):
     """Read and review here; editing goes through the curation pages, which keep the history and versions."""
 
     list_display = [
@@ -289,7 +305,8 @@ class MechanismAnnotationAdmin(ReadOnlyAdmin):
 
 
 @admin.register(AnnotationRevision)
-class AnnotationRevisionAdmin(ReadOnlyAdmin):
+class AnnotationRevisionAdmin(BlindAdmin):
+    annotation_path = "annotation"
     list_display = ["id", "annotation", "action", "version", "actor", "created_at"]
     list_filter = ["action"]
     search_fields = ["=annotation__id", "actor__username"]
@@ -298,7 +315,8 @@ class AnnotationRevisionAdmin(ReadOnlyAdmin):
 
 
 @admin.register(AnnotationComment)
-class AnnotationCommentAdmin(ReadOnlyAdmin):
+class AnnotationCommentAdmin(BlindAdmin):
+    annotation_path = "annotation"
     list_display = ["id", "annotation", "author", "short_text", "created_at"]
     search_fields = ["=annotation__id", "author__username", "text"]
     raw_id_fields = ["annotation", "author"]
@@ -326,6 +344,14 @@ class CuratorScreeningAdmin(ReadOnlyAdmin):
     search_fields = ["=citation__article__pmid", "curator__username", "note"]
     raw_id_fields = ["citation", "curator"]
     list_select_related = ["citation__article", "curator"]
+
+    def get_queryset(self, request):
+        rows = super().get_queryset(request)
+        if request.user.is_superuser:
+            return rows
+        # A decision is another person's secret until the citation's second curator has decided too.
+        waiting = CuratorScreening.objects.values("citation").annotate(n=Count("pk")).filter(n__lt=2).values("citation")
+        return rows.exclude(Q(citation__in=waiting) & ~Q(curator=request.user))
 
 
 @admin.register(ConflictResolution)

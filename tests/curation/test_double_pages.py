@@ -213,3 +213,16 @@ def test_the_queue_shows_a_curator_their_own_decision_and_n_skips_what_they_deci
     client.force_login(people["otto"])  # the other curator still sees it undecided, and nothing of cora's
     page = client.get(queue, {"reset": "1"}, follow=True).content.decode()
     assert f'id="citation-{citation.pk}" data-decision="undecided"' in page
+
+
+def test_the_admin_hides_what_the_pages_hide_from_an_editor(client, people, review, citation):
+    services.screening_set(citation=citation, user=people["cora"], decision="in_scope", note="cora's screening note")
+    draft = services.annotation_create(
+        citation=citation, user=people["cora"], values=complete_values(), quote="Quote only cora may see"
+    )
+    client.force_login(people["eddie"])
+    assert client.get("/admin/curation/curatorscreening/").context["cl"].result_count == 0
+    assert client.get("/admin/curation/mechanismannotation/").context["cl"].result_count == 0
+    assert client.get(f"/admin/curation/mechanismannotation/{draft.pk}/change/").status_code in (302, 404)
+    services.screening_set(citation=citation, user=people["otto"], decision="in_scope")
+    assert client.get("/admin/curation/curatorscreening/").context["cl"].result_count == 2  # both decided: shown
