@@ -4,7 +4,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 
 from cafex_portal.forms import optional_id
-from cafex_portal.roles import is_editor
+from cafex_portal.roles import is_curator, is_editor
 
 from .. import selectors
 from ..models import Citation
@@ -67,6 +67,7 @@ def review_detail(request, pmid: int):
             "citation_ids": ",".join(str(citation.pk) for citation in page) if page else "",
             "filters": filters,
             "is_editor": editor,
+            "is_curator": is_curator(request.user),
             "run": selectors.sync_run_latest(review=review),
             "alerts": selectors.editor_alerts_open(review=review) if editor else [],
         },

@@ -11,6 +11,7 @@ from cafex_portal.exceptions import ApplicationError
 from cafex_portal.roles import require_curator
 
 from ..models import CuratorScreening, MechanismAnnotation, OutOfScopeReason, ReviewCurationSettings, ScreeningDecision
+from ..selectors import double as double_selectors
 from ._common import field_error
 
 Decision = ScreeningDecision.Decision
@@ -70,6 +71,13 @@ def _require_no_mechanism_held(citation: Citation) -> None:
         .values_list("state", "n")
     )
     accepted, submitted = by_state.get(State.ACCEPTED, 0), by_state.get(State.SUBMITTED, 0)
+    if (accepted or submitted) and double_selectors.annotation_awaits_resolution(citation_id=citation.pk):
+        # Counts would tell a curator of the other curator's records, which blind curation hides until both are done.
+        raise field_error(
+            "decision",
+            "This citation holds mechanism records waiting to be resolved on the review's conflict page; an editor "
+            "must resolve them before it can be marked out of scope.",
+        )
     if accepted or submitted:
         held, undo = [], []
         if accepted:

@@ -10,6 +10,7 @@ import pytest
 from articles.models import Article, Citation, Review
 from articles.ncbi.parser import parse_pubmed_xml
 from articles.services import article_upsert_many
+from tests.factories import curator
 
 from .factories import CitationFactory, ReviewFactory
 
@@ -226,3 +227,10 @@ def test_long_tabs_are_paged_and_the_pager_keeps_the_tab(client, db):
     assert "?tab=cited_by&amp;page=2" in page
     second = client.get(f"/reviews/{review.article.pmid}/", {"tab": "cited_by", "page": 2}).content.decode()
     assert second.count('class="citation"') == 1
+
+
+def test_only_curators_are_invited_to_curate_from_the_review_page(client, demo_review):
+    page = client.get("/reviews/34852849/").content.decode()
+    assert "See how its citations are screened" in page and "Curate this review" not in page
+    client.force_login(curator("cleo"))
+    assert "Curate this review's citations" in client.get("/reviews/34852849/").content.decode()

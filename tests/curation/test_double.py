@@ -420,3 +420,11 @@ def test_an_accepted_version_is_not_restored_on_a_citation_awaiting_resolution(p
         services.annotation_revert(annotation=record, user=people["erin"], revision=accepted_version)
     record.refresh_from_db()
     assert record.state == State.DRAFT
+
+
+def test_a_refusal_to_screen_out_does_not_count_records_the_curator_may_not_see(people, citation):
+    submitted(citation, people["cora"])  # hidden from otto: he has not annotated it
+    with pytest.raises(ApplicationError) as refused:
+        screen(citation, people["otto"], Decision.OUT_OF_SCOPE, reason="not_caf")
+    message = str(refused.value.extra["errors"]["decision"][0])
+    assert "conflict page" in message and "1 submitted" not in message
