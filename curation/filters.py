@@ -26,14 +26,9 @@ class FacetTermFilter(django_filters.CharFilter):
         return qs.filter(Exists(AnnotationTerm.objects.filter(annotation=OuterRef("pk"), term_id__in=ids)))
 
 
-class AnnotationFilter(django_filters.FilterSet):
-    review = IdFilter(field_name="citation__review__article__pmid", label="Review PMID", max_value=MAX_PMID)
-    pmid = IdFilter(field_name="citation__article__pmid", label="Annotated article PMID", max_value=MAX_PMID)
-    citation = IdFilter(field_name="citation_id", label="Citation id")
-    relation = django_filters.ChoiceFilter(field_name="citation__relation", choices=Citation.Relation.choices)
-    state = django_filters.MultipleChoiceFilter(choices=MechanismAnnotation.State.choices)
-    author = django_filters.CharFilter(field_name="author__username", label="Author's username")
-    confidence = django_filters.ChoiceFilter(choices=MechanismAnnotation.Confidence.choices)
+class FacetFilterSet(django_filters.FilterSet):
+    """A filter per facet, for every list of mechanism annotations (the curation API, the evidence browser)."""
+
     cargo_type = FacetTermFilter(Facet.CARGO_TYPE)
     cargo = FacetTermFilter(Facet.CARGO)
     donor = FacetTermFilter(Facet.DONOR)
@@ -45,6 +40,16 @@ class AnnotationFilter(django_filters.FilterSet):
     drug = FacetTermFilter(Facet.DRUG)
     evidence = FacetTermFilter(Facet.EVIDENCE)
     role = FacetTermFilter(Facet.ROLE)
+
+
+class AnnotationFilter(FacetFilterSet):
+    review = IdFilter(field_name="citation__review__article__pmid", label="Review PMID", max_value=MAX_PMID)
+    pmid = IdFilter(field_name="citation__article__pmid", label="Annotated article PMID", max_value=MAX_PMID)
+    citation = IdFilter(field_name="citation_id", label="Citation id")
+    relation = django_filters.ChoiceFilter(field_name="citation__relation", choices=Citation.Relation.choices)
+    state = django_filters.MultipleChoiceFilter(choices=MechanismAnnotation.State.choices)
+    author = django_filters.CharFilter(field_name="author__username", label="Author's username")
+    confidence = django_filters.ChoiceFilter(choices=MechanismAnnotation.Confidence.choices)
 
     class Meta:
         model = MechanismAnnotation

@@ -7,8 +7,8 @@ from django.db.models import QuerySet
 from articles.models import Citation
 from articles.services.reviews import MAX_PMID
 from cafex_portal.filters import IdFilter, YearFilter
-from curation.filters import FacetTermFilter
-from curation.models import Facet, MechanismAnnotation
+from curation.filters import FacetFilterSet
+from curation.models import MechanismAnnotation
 
 # How the browser may sort: (value, label, ORDER BY). Every order ends on the primary key so pages never overlap.
 SORTS = {
@@ -24,7 +24,7 @@ SORTS = {
 DEFAULT_SORT = "newest"
 
 
-class EvidenceFilter(django_filters.FilterSet):
+class EvidenceFilter(FacetFilterSet):
     """Accepted mechanisms narrowed by review, paper, year and any facet (term id or label; commas match any)."""
 
     review = IdFilter(field_name="citation__review__article__pmid", label="Review PMID", max_value=MAX_PMID)
@@ -32,17 +32,6 @@ class EvidenceFilter(django_filters.FilterSet):
     relation = django_filters.ChoiceFilter(field_name="citation__relation", choices=Citation.Relation.choices)
     year_min = YearFilter(field_name="citation__article__pub_year", lookup_expr="gte", label="Published from")
     year_max = YearFilter(field_name="citation__article__pub_year", lookup_expr="lte", label="Published until")
-    cargo_type = FacetTermFilter(Facet.CARGO_TYPE)
-    cargo = FacetTermFilter(Facet.CARGO)
-    donor = FacetTermFilter(Facet.DONOR)
-    recipient_cell = FacetTermFilter(Facet.RECIPIENT_CELL)
-    cancer_type = FacetTermFilter(Facet.CANCER_TYPE)
-    target = FacetTermFilter(Facet.TARGET)
-    effect = FacetTermFilter(Facet.EFFECT)
-    direction = FacetTermFilter(Facet.DIRECTION)
-    drug = FacetTermFilter(Facet.DRUG)
-    evidence = FacetTermFilter(Facet.EVIDENCE)
-    role = FacetTermFilter(Facet.ROLE)
     sort = django_filters.ChoiceFilter(
         choices=[(value, label) for value, (label, _) in SORTS.items()],
         method="sort_by",
