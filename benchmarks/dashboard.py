@@ -25,6 +25,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from articles.models import Article, Citation, EditorAlert, Review, SyncRun
+from benchmarks.timing import timings_ms
 from cafex_portal.roles import CURATOR_GROUP, EDITOR_GROUP
 from curation.models import AnnotationComment, AnnotationRevision, Assignment, MechanismAnnotation, ScreeningDecision
 from dashboard import selectors
@@ -150,13 +151,7 @@ def build(*, references: int = REFERENCES, cited_by: int = CITED_BY, records: in
 def timed_ms(work: Callable[[], object], runs: int = RUNS, warmup: int = 3) -> tuple[float, float]:
     """(median, best) of `runs` timings after `warmup`: on a shared machine the best run shows the cost when
     nothing else competed for the cores."""
-    for _ in range(warmup):
-        work()
-    timings = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        work()
-        timings.append((time.perf_counter() - started) * 1000)
+    timings = timings_ms(work, runs=runs, warmup=warmup)
     return statistics.median(timings), min(timings)
 
 

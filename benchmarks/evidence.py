@@ -14,8 +14,9 @@ import os
 import random
 import statistics
 import sys
-import time
 from collections.abc import Callable
+
+from benchmarks.timing import timings_ms
 
 ANNOTATIONS = 10_000
 ARTICLES = 2_000
@@ -69,14 +70,7 @@ def build(annotations: int) -> None:
 
 
 def median_ms(work: Callable[[], object], runs: int = RUNS, warmup: int = 2) -> float:
-    for _ in range(warmup):
-        work()
-    timings = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        work()
-        timings.append((time.perf_counter() - start) * 1000)
-    return statistics.median(timings)
+    return statistics.median(timings_ms(work, runs=runs, warmup=warmup))
 
 
 def run(*, quick: bool = False) -> None:

@@ -20,6 +20,7 @@ from rest_framework.test import APIClient
 from articles import search
 from articles.models import Article, Citation, Review
 from articles.selectors import articles_with_doi
+from benchmarks.timing import timings_ms
 
 ARTICLES = 100_000
 REFERENCES = 5_000
@@ -111,14 +112,7 @@ def build(articles: int) -> Review:
 
 
 def median_ms(work: Callable[[], object], runs: int = RUNS, warmup: int = 3) -> float:
-    for _ in range(warmup):
-        work()
-    timings = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        work()
-        timings.append((time.perf_counter() - started) * 1000)
-    return statistics.median(timings)
+    return statistics.median(timings_ms(work, runs=runs, warmup=warmup))
 
 
 FLOOR_SQL = """
