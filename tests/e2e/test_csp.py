@@ -186,6 +186,12 @@ def test_a_visitors_pages_keep_to_the_policy(new_page):
     browser.visit(f"/articles/{scene.first.article.pk}/", ready="main h1")
     browser.visit(scene.queue, ready=".queue-row")
     browser.visit(scene.workspace(scene.first), ready="#screening")
+    browser.visit("/search/", ready=".search-results")
+    # The facets keep to their column: the annotation lists' `dl.facets` grid must not lay out this `aside.facets`.
+    results = browser.page.locator(".search-results").bounding_box()
+    for facet in browser.page.locator("aside.facets .facet").all():
+        box = facet.bounding_box()
+        assert box and results and box["x"] + box["width"] <= results["x"], (box, results)
     browser.visit("/accounts/login/", ready="input[name=username]")
     browser.visit("/admin/login/", ready="input[name=username]")
     browser.visit("/api/v1/", ready=".response-info")
