@@ -9,6 +9,12 @@ from django.utils.html import strip_tags
 from ..ncbi.records import author_name
 
 
+def plain_text(fragment: str) -> str:
+    """Stored HTML as plain text: tags dropped, then entities decoded (`&lt;script&gt;` in the stored HTML is the
+    text `<script>`); templates escape it again."""
+    return html.unescape(strip_tags(fragment))
+
+
 class Article(models.Model):
     """One bibliographic record, stored once however many reviews and relations point at it.
 
@@ -73,9 +79,8 @@ class Article(models.Model):
 
     @property
     def plain_title(self) -> str:
-        """The title as plain text, for the API's `title`, the page's <title> and the admin: tags dropped, then
-        entities decoded (`&lt;script&gt;` in the stored HTML is the text `<script>`); templates escape it again."""
-        return html.unescape(strip_tags(self.title))
+        """The title as plain text, for the API's `title`, the page's <title> and the admin."""
+        return plain_text(self.title)
 
     @property
     def author_names(self) -> list[str]:
