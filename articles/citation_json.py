@@ -1,73 +1,137 @@
-"""A page of a review's citations as the API shows them, built as JSON by PostgreSQL.
+"""Pages of a review's citations as the API shows them, built as JSON by PostgreSQL.
 
 `CitationSerializer` defines a citation in the API and in its schema. Turning a page of 100 rows into model
 instances and serialising them costs several times what PostgreSQL needs to build the same objects
-(docs/benchmarks.md), so the citation list asks PostgreSQL for the page's JSON in one statement and finishes
-three values in Python with the very functions the serializer uses, so that they cannot differ: the plain-text
-title (`plain_text`), the author names (`author_name`) and the timestamp's format (DRF's DateTimeField).
-tests/articles/test_citation_json.py holds both outputs equal on records made to differ in every field.
+(docs/benchmarks.md), so the citation list has PostgreSQL pick the page and build its JSON in one statement, which
+goes into the answer as it is. The statement states the serializer's rules for the author names (`author_name`),
+the timestamp (DRF's ISO 8601 with `Z`) and the plain-text title of a title in the form the sync stores (the
+sanitiser's few tags and entities, `SIMPLE_TITLE`). Any other title is finished in Python by the model's own
+`plain_text`, as only Python decodes every HTML entity the same way; the page is then parsed and written again.
+tests/articles/test_citation_json.py holds the output equal to the serializer's on records made to differ in every
+field, random titles and authors included.
 
 Searches (`q`) keep the serializer, as they add a snippet; SQLite, the embedded default, keeps it too.
 """
 
 import json
-from datetime import datetime
 
 from django.db import connection
-from rest_framework import serializers
+from django.db.models import QuerySet
 
+from cafex_portal.renderers import RawJSON
+
+from .models import Citation
 from .models.articles import plain_text
-from .ncbi.records import author_name
 
-# The citation's fields and its article's, in CitationSerializer's order ("snippet" comes with `q` only).
+# Titles as the sanitiser (articles.ncbi.markup) writes them: text, its five tags bare, and the entities it writes.
+# For these, dropping the tags and then decoding the entities is exactly what `plain_text` does.
+SIMPLE_TITLE = "^([^<&]|</?(i|b|u|sup|sub)>|&(amp|lt|gt|quot|nbsp);)*$"
+
+# The citation's fields and its article's, in CitationSerializer's order ("snippet" comes with `q` only). {page} is
+# the page's citation ids, in order: an array parameter or a query; {count} counts the whole list, or is NULL.
 PAGE_SQL = """
 SELECT coalesce(json_agg(json_build_object(
   'id', c.id, 'relation', c.relation, 'position', c.position, 'citation_text', c.citation_text,
   'cited_pmid', c.cited_pmid, 'cited_doi', c.cited_doi, 'score', c.score,
   'article', CASE WHEN a.id IS NULL THEN NULL ELSE json_build_object(
-    'pmid', a.pmid, 'doi', a.doi, 'pmcid', a.pmcid, 'title', NULL, 'title_html', a.title,
+    'pmid', a.pmid, 'doi', a.doi, 'pmcid', a.pmcid,
+    'title', t.title,
+    'title_html', a.title,
     'journal', coalesce(nullif(a.journal_title, ''), a.journal_iso), 'journal_iso', a.journal_iso,
     'year', a.pub_year,
     'pub_date', json_build_object('year', a.pub_year, 'month', a.pub_month, 'day', a.pub_day,
                                   'text', a.pub_date_text),
     'volume', a.volume, 'issue', a.issue, 'pages', a.pages,
-    'authors', (SELECT coalesce(json_agg(json_build_array(author ->> 'last_name', author ->> 'fore_name',
-                                                          author ->> 'initials', author ->> 'collective_name')
-                                         ORDER BY n), '[]')
+    'authors', (SELECT coalesce(json_agg(CASE
+                    WHEN coalesce(author ->> 'collective_name', '') <> '' THEN author ->> 'collective_name'
+                    WHEN coalesce(author ->> 'last_name', '') = '' THEN coalesce(author ->> 'fore_name', '')
+                    ELSE concat_ws(' ', author ->> 'last_name', nullif(author ->> 'initials', ''))
+                  END ORDER BY n), '[]')
                   FROM jsonb_array_elements(CASE jsonb_typeof(a.authors) WHEN 'array' THEN a.authors
                                                  ELSE '[]'::jsonb END) WITH ORDINALITY AS listed(author, n)),
-    'publication_types', a.publication_types, 'retracted', a.is_retracted, 'synced_at', a.synced_at) END
-) ORDER BY page.n), '[]')::text
-FROM unnest(%s::bigint[]) WITH ORDINALITY AS page(id, n)
+    'publication_types', a.publication_types, 'retracted', a.is_retracted,
+    'synced_at', to_char(a.synced_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS')
+                 || CASE WHEN extract(microseconds FROM a.synced_at)::integer %% 1000000 = 0 THEN ''
+                         ELSE to_char(a.synced_at AT TIME ZONE 'UTC', '.US') END || 'Z') END
+) ORDER BY page.n), '[]')::text,
+  coalesce(bool_or(a.id IS NOT NULL AND t.title IS NULL), false),
+  {count}
+FROM unnest({page}) WITH ORDINALITY AS page(id, n)
 JOIN articles_citation AS c ON c.id = page.id
 LEFT JOIN articles_article AS a ON a.id = c.article_id
+LEFT JOIN LATERAL (SELECT CASE
+    WHEN strpos(a.title, '<') = 0 AND strpos(a.title, '&') = 0 THEN a.title
+    WHEN a.title ~ '{simple_title}' THEN
+      replace(replace(replace(replace(replace(regexp_replace(a.title, '</?(i|b|u|sup|sub)>', '', 'g'),
+        '&lt;', '<'), '&gt;', '>'), '&quot;', '"'), '&nbsp;', chr(160)), '&amp;', '&')
+  END AS title) AS t ON true
 """
-
-_TIMESTAMP = serializers.DateTimeField()
 
 
 def available() -> bool:
     return connection.vendor == "postgresql"
 
 
-def citations_as_api_json(ids: list[int]) -> list[dict]:
-    """The citations with these ids, in this order, as CitationSerializer shows them (without `snippet`)."""
-    if not ids:
-        return []
+def citations_as_api_json(page: list[int] | QuerySet[Citation]) -> RawJSON | list[dict]:
+    """The citations of `page`, in its order, as CitationSerializer shows them (without `snippet`): a list of
+    ids, or a sliced, ordered queryset of citations, which then runs inside the same statement. The JSON text as
+    PostgreSQL made it, unless a title had to be finished in Python."""
+    if not isinstance(page, QuerySet) and not page:
+        return RawJSON("[]")
+    return _built(page)[0]
+
+
+def _built(page: list[int] | QuerySet[Citation], counted: QuerySet[Citation] | None = None):
+    """The page's JSON, and the number of citations in `counted` (None if not given), in one statement."""
+    count, params = "NULL", []
+    if counted is not None:
+        count_sql, count_params = counted.values("id").order_by().query.sql_with_params()
+        count, params = f"(SELECT count(*) FROM ({count_sql}) AS counted)", list(count_params)
+    if isinstance(page, QuerySet):
+        ids_sql, ids_params = page.values("id").query.sql_with_params()
+        ids, params = f"ARRAY({ids_sql})", params + list(ids_params)
+    else:
+        ids, params = "%s::bigint[]", [*params, list(page)]
     with connection.cursor() as cursor:
-        cursor.execute(PAGE_SQL, [ids])
-        citations = json.loads(cursor.fetchone()[0])
+        cursor.execute(PAGE_SQL.format(page=ids, count=count, simple_title=SIMPLE_TITLE), params)
+        text, titles_left, total = cursor.fetchone()
+    return (RawJSON(text) if not titles_left else _titles_finished(json.loads(text))), total
+
+
+def _titles_finished(citations: list[dict]) -> list[dict]:
     for citation in citations:
-        if citation["article"] is not None:
-            _finish_article(citation["article"])
+        article = citation["article"]
+        if article is not None and article["title"] is None:
+            article["title"] = plain_text(article["title_html"])
     return citations
 
 
-def _finish_article(article: dict) -> None:
-    article["title"] = plain_text(article["title_html"])
-    article["authors"] = [
-        author_name(last_name=last or "", fore_name=fore or "", initials=initials or "", collective_name=group or "")
-        for last, fore, initials, group in article["authors"]
-    ]
-    if article["synced_at"] is not None:
-        article["synced_at"] = _TIMESTAMP.to_representation(datetime.fromisoformat(article["synced_at"]))
+class CitationPages:
+    """A filtered list of citations as a paginator counts and slices it. The page the request asks for is counted
+    and built in one statement (`first_page`) before the paginator asks; any other slice is built on its own."""
+
+    ordered = True  # the citation list always has an order; the paginator checks
+
+    def __init__(self, citations: QuerySet[Citation]) -> None:
+        self.citations = citations
+        self._total: int | None = None
+        self._built: tuple[slice, RawJSON | list[dict]] | None = None
+
+    def first_page(self, window: slice) -> None:
+        page, self._total = _built(self.citations[window], counted=self.citations)
+        self._built = (window, page)
+
+    def count(self) -> int:
+        if self._total is None:
+            self._total = self.citations.count()
+        return self._total
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, window: slice) -> RawJSON | list[dict]:
+        if self._built is not None:  # the same rows, unless the paginator cut the last page short at the count
+            built, page = self._built
+            if window.start == built.start and window.stop in (built.stop, min(built.stop, self.count())):
+                return page
+        return _built(self.citations[window])[0]

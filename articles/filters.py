@@ -11,7 +11,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from rest_framework.exceptions import ValidationError
 
 from cafex_portal import roles
-from cafex_portal.filters import IdFilter, YearFilter
+from cafex_portal.filters import FilterSet, IdFilter, YearFilter
 
 from . import search
 from .models import Article, Citation, SyncRun
@@ -37,7 +37,7 @@ def _may_see_unaccepted(request) -> bool:
     return roles.is_curator(getattr(request, "user", None))
 
 
-class RankedSearchFilterSet(django_filters.FilterSet):
+class RankedSearchFilterSet(FilterSet):
     """`q` is applied after every other filter, so its ranking orders the answer whatever order another filter
     (such as `relation`) gave it."""
 
@@ -153,7 +153,7 @@ class CitationFilter(RankedSearchFilterSet):
         return queryset.filter(Exists(Citation.objects.filter(pk=OuterRef("pk"), annotations__state=value)))
 
 
-class SyncRunFilter(django_filters.FilterSet):
+class SyncRunFilter(FilterSet):
     review = IdFilter(field_name="review__article__pmid", label="Review PMID", max_value=MAX_PMID)
     state = django_filters.MultipleChoiceFilter(choices=SyncRun.State.choices)
 

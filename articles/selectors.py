@@ -60,7 +60,12 @@ def review_by_pmid(*, pmid: int, include_archived: bool = False) -> Review | Non
 
 def review_id_by_pmid(*, pmid: int) -> int | None:
     """The id of the public (not archived) review alone: for reads that only narrow other lists to the review."""
-    return Review.objects.filter(article__pmid=pmid, archived_at__isnull=True).values_list("pk", flat=True).first()
+    return review_id_query(pmid=pmid).first()
+
+
+def review_id_query(*, pmid: int) -> QuerySet[Review]:
+    """That id as a query, to narrow another list inside its own statement (none if no such public review)."""
+    return Review.objects.filter(article__pmid=pmid, archived_at__isnull=True).order_by().values_list("pk", flat=True)
 
 
 # What lists show of an article (the API's ArticleSerializer, the pages' article lines): the abstract, MeSH

@@ -5,7 +5,7 @@ from django.db.models import Exists, OuterRef, QuerySet
 
 from articles.models import Citation
 from articles.services.reviews import MAX_PMID
-from cafex_portal.filters import IdFilter
+from cafex_portal.filters import FilterSet, IdFilter
 
 from .models import AnnotationTerm, Assignment, Facet, MechanismAnnotation, Term
 from .selectors import term_ids_matching, term_search_order
@@ -26,7 +26,7 @@ class FacetTermFilter(django_filters.CharFilter):
         return qs.filter(Exists(AnnotationTerm.objects.filter(annotation=OuterRef("pk"), term_id__in=ids)))
 
 
-class FacetFilterSet(django_filters.FilterSet):
+class FacetFilterSet(FilterSet):
     """A filter per facet, for every list of mechanism annotations (the curation API, the evidence browser)."""
 
     cargo_type = FacetTermFilter(Facet.CARGO_TYPE)
@@ -56,7 +56,7 @@ class AnnotationFilter(FacetFilterSet):
         fields = ["review", "pmid", "citation", "relation", "state", "author", "confidence"]
 
 
-class TermFilter(django_filters.FilterSet):
+class TermFilter(FilterSet):
     facet = django_filters.ChoiceFilter(choices=Facet.choices)
     status = django_filters.ChoiceFilter(choices=Term.Status.choices)
     q = django_filters.CharFilter(method="search", label="Label or synonym (case-insensitive; prefix matches first)")
@@ -69,7 +69,7 @@ class TermFilter(django_filters.FilterSet):
         return term_search_order(queryset, value)
 
 
-class AssignmentFilter(django_filters.FilterSet):
+class AssignmentFilter(FilterSet):
     curator = django_filters.CharFilter(field_name="curator__username", label="Curator's username")
     review = IdFilter(field_name="citation__review__article__pmid", label="Review PMID", max_value=MAX_PMID)
     citation = IdFilter(field_name="citation_id", label="Citation id")

@@ -1,11 +1,14 @@
 """Reviews: list, detail, adding one and starting its sync; a review's citations."""
 
+from django.db.models import Subquery
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
+
+from cafex_portal.pagination import wants_cursor
 
 from .. import citation_json, selectors
 from ..filters import CitationFilter
@@ -70,9 +73,8 @@ class ReviewCitationList(generics.ListAPIView):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # the schema generator has no pmid
             return Citation.objects.none()
-        review = selectors.review_id_by_pmid(pmid=self.kwargs["pmid"])
-        if review is None:
-            raise NotFound("No review with this PMID.")
+        # The review is found inside the list's own statements; only an empty answer asks whether it exists.
+        review = Subquery(selectors.review_id_query(pmid=self.kwargs["pmid"])[:1])
         return selectors.citation_list(review=review, brief=True)
 
     def list(self, request, *args, **kwargs):
@@ -81,6 +83,15 @@ class ReviewCitationList(generics.ListAPIView):
         citations = self.filter_queryset(self.get_queryset())
         if not citation_json.available() or request.query_params.get("q"):
             page = self.paginate_queryset(citations)
-            return self.get_paginated_response(self.get_serializer(page, many=True).data)
-        page = self.paginate_queryset(citations.prefetch_related(None).values("id"))
-        return self.get_paginated_response(citation_json.citations_as_api_json([row["id"] for row in page]))
+            results = self.get_serializer(page, many=True).data
+        elif wants_cursor(request):  # the cursor pager filters and orders a queryset itself
+            page = self.paginate_queryset(citations.prefetch_related(None).values("id"))
+            results = citation_json.citations_as_api_json([row["id"] for row in page])
+        else:
+            pages = citation_json.CitationPages(citations.prefetch_related(None))
+            page = results = self.paginator.paginate_built(pages, request)
+        counted = getattr(self.paginator, "page", None) if not wants_cursor(request) else None
+        empty = counted.paginator.count == 0 if counted is not None else not page
+        if empty and selectors.review_id_by_pmid(pmid=self.kwargs["pmid"]) is None:
+            raise NotFound("No review with this PMID.")
+        return self.get_paginated_response(results)

@@ -217,6 +217,11 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.TokenAuthentication",
     ],
     # DRF's JSON parser, refusing deep nesting and NUL characters with a 400 (see cafex_portal.parsers).
+    # DRF's renderers; the JSON one also takes JSON text the database made (cafex_portal.renderers.RawJSON).
+    "DEFAULT_RENDERER_CLASSES": [
+        "cafex_portal.renderers.JSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+    ],
     "DEFAULT_PARSER_CLASSES": [
         "cafex_portal.parsers.JSONParser",
         "rest_framework.parsers.FormParser",
