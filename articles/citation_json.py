@@ -13,10 +13,15 @@ field, random titles and authors included.
 Searches (`q`) keep the serializer, as they add a snippet; SQLite, the embedded default, keeps it too.
 """
 
+import hashlib
 import json
+from urllib.parse import urlencode
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import QuerySet
+from django.http import QueryDict
 
 from cafex_portal.renderers import RawJSON
 
@@ -55,7 +60,8 @@ SELECT coalesce(json_agg(json_build_object(
                          ELSE to_char(a.synced_at AT TIME ZONE 'UTC', '.US') END || 'Z') END
 ) ORDER BY page.n), '[]')::text,
   coalesce(bool_or(a.id IS NOT NULL AND t.title IS NULL), false),
-  {count}
+  {count},
+  (SELECT token::text FROM articles_citationlistversion ORDER BY id LIMIT 1)
 FROM unnest({page}) WITH ORDINALITY AS page(id, n)
 JOIN articles_citation AS c ON c.id = page.id
 LEFT JOIN articles_article AS a ON a.id = c.article_id
@@ -82,7 +88,8 @@ def citations_as_api_json(page: list[int] | QuerySet[Citation]) -> RawJSON | lis
 
 
 def _built(page: list[int] | QuerySet[Citation], counted: QuerySet[Citation] | None = None):
-    """The page's JSON, and the number of citations in `counted` (None if not given), in one statement."""
+    """The page's JSON, the number of citations in `counted` (None if not given) and the citation lists' version
+    token, all read in one statement."""
     count, params = "NULL", []
     if counted is not None:
         count_sql, count_params = counted.values("id").order_by().query.sql_with_params()
@@ -94,8 +101,8 @@ def _built(page: list[int] | QuerySet[Citation], counted: QuerySet[Citation] | N
         ids, params = "%s::bigint[]", [*params, list(page)]
     with connection.cursor() as cursor:
         cursor.execute(PAGE_SQL.format(page=ids, count=count, simple_title=SIMPLE_TITLE), params)
-        text, titles_left, total = cursor.fetchone()
-    return (RawJSON(text) if not titles_left else _titles_finished(json.loads(text))), total
+        text, titles_left, total, token = cursor.fetchone()
+    return (RawJSON(text) if not titles_left else _titles_finished(json.loads(text))), total, token
 
 
 def _titles_finished(citations: list[dict]) -> list[dict]:
@@ -106,20 +113,64 @@ def _titles_finished(citations: list[dict]) -> list[dict]:
     return citations
 
 
+def list_version() -> str | None:
+    """The citation lists' version token (CitationListVersion), or None where there is none (SQLite)."""
+    if not available():
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT token::text FROM articles_citationlistversion ORDER BY id LIMIT 1")
+        row = cursor.fetchone()
+    return row[0] if row else None
+
+
+def cache_key(*, pmid: int, params: QueryDict) -> str | None:
+    """Where a page of the public citation list is cached: under the lists' version token, the review and the
+    request's parameters; None when the page is not cached (caching off, or parameters such as `screening` whose
+    answer depends on curation data or on who asks)."""
+    if not settings.CITATION_PAGE_CACHE_SECONDS or not set(params) <= CACHED_PARAMETERS:
+        return None
+    token = list_version()
+    if token is None:
+        return None
+    asked = urlencode(sorted((name, value) for name in params for value in params.getlist(name)))
+    return f"citation-page:{token}:{pmid}:{hashlib.sha256(asked.encode()).hexdigest()}"
+
+
+# Parameters whose answer depends only on articles, citations and reviews, all three of which change the token.
+CACHED_PARAMETERS = frozenset(
+    {"page", "page_size", "relation", "resolved", "year", "year_min", "year_max", "journal", "publication_type",
+     "retracted", "format"}
+)  # fmt: skip
+
+
 class CitationPages:
     """A filtered list of citations as a paginator counts and slices it. The page the request asks for is counted
-    and built in one statement (`first_page`) before the paginator asks; any other slice is built on its own."""
+    and built in one statement (`first_page`) before the paginator asks, or taken from the cache under `key`; any
+    other slice is built on its own. A page is cached only if the statement that built it saw the token the key
+    was made with, so a change committed in between never leaves an old page under a new token."""
 
     ordered = True  # the citation list always has an order; the paginator checks
 
-    def __init__(self, citations: QuerySet[Citation]) -> None:
+    def __init__(self, citations: QuerySet[Citation], *, key: str | None = None) -> None:
         self.citations = citations
+        self.key = key
         self._total: int | None = None
         self._built: tuple[slice, RawJSON | list[dict]] | None = None
 
     def first_page(self, window: slice) -> None:
-        page, self._total = _built(self.citations[window], counted=self.citations)
+        cached = cache.get(self._window_key(window)) if self.key else None
+        if cached is not None:
+            self._total, text = cached
+            self._built = (window, RawJSON(text))
+            return
+        page, self._total, token = _built(self.citations[window], counted=self.citations)
         self._built = (window, page)
+        if self.key and token and self.key.startswith(f"citation-page:{token}:"):
+            text = page if isinstance(page, RawJSON) else json.dumps(page, ensure_ascii=False)
+            cache.set(self._window_key(window), (self._total, str(text)), settings.CITATION_PAGE_CACHE_SECONDS)
+
+    def _window_key(self, window: slice) -> str:
+        return f"{self.key}:{window.start}:{window.stop}"
 
     def count(self) -> int:
         if self._total is None:

@@ -88,7 +88,8 @@ class ReviewCitationList(generics.ListAPIView):
             page = self.paginate_queryset(citations.prefetch_related(None).values("id"))
             results = citation_json.citations_as_api_json([row["id"] for row in page])
         else:
-            pages = citation_json.CitationPages(citations.prefetch_related(None))
+            key = citation_json.cache_key(pmid=self.kwargs["pmid"], params=request.query_params)
+            pages = citation_json.CitationPages(citations.prefetch_related(None), key=key)
             page = results = self.paginator.paginate_built(pages, request)
         counted = getattr(self.paginator, "page", None) if not wants_cursor(request) else None
         empty = counted.paginator.count == 0 if counted is not None else not page

@@ -96,3 +96,20 @@ class Citation(models.Model):
     def __str__(self) -> str:
         where = f"#{self.position}" if self.position else self.get_relation_display()
         return f"{where} of review {self.review_id}: {self.article or self.citation_text[:60]}"
+
+
+class CitationListVersion(models.Model):
+    """A token that changes whenever a transaction that changed articles, citations or reviews commits.
+
+    Database triggers change it at commit (PostgreSQL; migration 0006), in the same transaction as the change, so
+    a statement that reads it and a citation page at once sees the page as of that token. Cached citation pages
+    are kept under the token they were built with (articles.citation_json), and any change makes them unreachable.
+    """
+
+    token = models.UUIDField()
+
+    class Meta:
+        verbose_name = "citation list version"
+
+    def __str__(self) -> str:
+        return str(self.token)

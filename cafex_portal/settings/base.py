@@ -176,6 +176,10 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# Seconds a page of a review's public citation list stays in the cache (PostgreSQL only); a change to articles,
+# citations or reviews makes every cached page unreachable at once (articles.citation_json). 0 turns it off.
+CITATION_PAGE_CACHE_SECONDS = env.int("CITATION_PAGE_CACHE_SECONDS", default=3600)
+
 # --- NCBI E-utilities
 NCBI_EUTILS_BASE_URL = env("NCBI_EUTILS_BASE_URL", default="https://eutils.ncbi.nlm.nih.gov/entrez/eutils/")
 NCBI_EMAIL = env("NCBI_EMAIL", default="")

@@ -1,0 +1,98 @@
+"""Cached pages of the public citation list: served until a change to articles, citations or reviews commits,
+never stored under a token newer than the data they were built from. The data is committed (transaction=True), as
+the token changes only at a commit."""
+
+import json
+
+import pytest
+from django.core.cache import cache
+from django.db import connection, transaction
+from django.http import QueryDict
+from django.test.utils import CaptureQueriesContext
+from rest_framework.test import APIClient
+
+from articles import citation_json
+from articles.models import Article, Citation, Review
+from articles.selectors import citation_list
+
+from .factories import CitationFactory, ReviewFactory
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(connection.vendor != "postgresql", reason="the token is kept by PostgreSQL triggers"),
+]
+
+
+@pytest.fixture(autouse=True)
+def cache_on(settings):
+    settings.CITATION_PAGE_CACHE_SECONDS = 60
+
+
+def _get(url: str, **params) -> tuple[dict, list[str]]:
+    with CaptureQueriesContext(connection) as queries:
+        response = APIClient().get(url, params)
+    assert response.status_code == 200, response.content
+    return response.json(), [query["sql"] for query in queries]
+
+
+def _review_with_citations(count: int = 3) -> Review:
+    review = ReviewFactory()
+    for position in range(1, count + 1):
+        CitationFactory(review=review, relation=Citation.Relation.REFERENCE, position=position)
+    return review
+
+
+def test_a_page_comes_from_the_cache_until_a_change_is_committed():
+    review = _review_with_citations()
+    url = f"/api/v1/reviews/{review.article.pmid}/citations/"
+    first, built = _get(url, page_size=2)
+    again, cached = _get(url, page_size=2)
+    assert again == first and first["count"] == 3 and first["next"]
+    assert any("json_agg" in sql for sql in built) and not any("json_agg" in sql for sql in cached)
+
+    article = Citation.objects.get(review=review, position=1).article
+    Article.objects.filter(pk=article.pk).update(title="A <i>changed</i> title")
+    changed, _ = _get(url, page_size=2)
+    assert changed["results"][0]["article"]["title"] == "A changed title"
+
+    CitationFactory(review=review, relation=Citation.Relation.REFERENCE, position=4)
+    assert _get(url, page_size=2)[0]["count"] == 4
+
+    Review.objects.filter(pk=review.pk).update(archived_at="2026-01-01T00:00:00Z")
+    assert APIClient().get(url, {"page_size": 2}).status_code == 404
+
+
+def test_the_token_changes_once_per_committed_transaction_and_not_for_a_rolled_back_one():
+    review = _review_with_citations(5)
+    before = citation_json.list_version()
+    with transaction.atomic():
+        Article.objects.filter(citations__review=review).update(volume="9")
+        Citation.objects.filter(review=review).update(citation_text="x")
+        assert citation_json.list_version() == before  # changed at the commit, not before
+    after = citation_json.list_version()
+    assert after != before
+    with pytest.raises(RuntimeError), transaction.atomic():
+        Article.objects.filter(citations__review=review).update(volume="10")
+        raise RuntimeError("rolled back")
+    assert citation_json.list_version() == after
+
+
+def test_a_page_built_after_a_change_committed_is_not_cached_under_the_older_token():
+    review = _review_with_citations()
+    params = QueryDict("page_size=2")
+    key = citation_json.cache_key(pmid=review.article.pmid, params=params)
+    Article.objects.filter(citations__review=review).update(pages="1-2")  # commits: the token moves on
+    pages = citation_json.CitationPages(citation_list(review=review.pk), key=key)
+    pages.first_page(slice(0, 2))
+    assert json.loads(pages[0:2])[0]["article"]["pages"] == "1-2"
+    assert cache.get(f"{key}:0:2") is None
+
+
+def test_answers_that_depend_on_curation_or_on_who_asks_are_not_cached(settings):
+    review = _review_with_citations()
+    pmid = review.article.pmid
+    assert citation_json.cache_key(pmid=pmid, params=QueryDict("relation=reference&page=1")) is not None
+    for asked in ("screening=in_scope", "annotation_state=accepted", "q=exosome", "pagination=cursor", "x=1"):
+        assert citation_json.cache_key(pmid=pmid, params=QueryDict(asked)) is None, asked
+    settings.CITATION_PAGE_CACHE_SECONDS = 0
+    assert citation_json.cache_key(pmid=pmid, params=QueryDict("page=1")) is None
