@@ -15,6 +15,7 @@ Searches (`q`) keep the serializer, as they add a snippet; SQLite, the embedded 
 
 import hashlib
 import json
+from collections.abc import Callable
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -22,6 +23,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.db.models import QuerySet
 from django.http import QueryDict
+from django.utils.functional import cached_property
 
 from cafex_portal.renderers import RawJSON
 
@@ -144,15 +146,15 @@ CACHED_PARAMETERS = frozenset(
 
 
 class CitationPages:
-    """A filtered list of citations as a paginator counts and slices it. The page the request asks for is counted
+    """A filtered list of citations (made by `citations` when first needed) as a paginator counts and slices it. The page the request asks for is counted
     and built in one statement (`first_page`) before the paginator asks, or taken from the cache under `key`; any
     other slice is built on its own. A page is cached only if the statement that built it saw the token the key
     was made with, so a change committed in between never leaves an old page under a new token."""
 
     ordered = True  # the citation list always has an order; the paginator checks
 
-    def __init__(self, citations: QuerySet[Citation], *, key: str | None = None) -> None:
-        self.citations = citations
+    def __init__(self, citations: Callable[[], QuerySet[Citation]], *, key: str | None = None) -> None:
+        self._filtered = citations
         self.key = key
         self._total: int | None = None
         self._built: tuple[slice, RawJSON | list[dict]] | None = None
@@ -168,6 +170,11 @@ class CitationPages:
         if self.key and token and self.key.startswith(f"citation-page:{token}:"):
             text = page if isinstance(page, RawJSON) else json.dumps(page, ensure_ascii=False)
             cache.set(self._window_key(window), (self._total, str(text)), settings.CITATION_PAGE_CACHE_SECONDS)
+
+    @cached_property
+    def citations(self) -> QuerySet[Citation]:
+        """The filtered list, made (and its filters checked) only when a page is not in the cache."""
+        return self._filtered()
 
     def _window_key(self, window: slice) -> str:
         return f"{self.key}:{window.start}:{window.stop}"

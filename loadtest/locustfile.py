@@ -25,7 +25,22 @@ TABS = ("reference", "cited_by", "similar")
 CITATION_PAGES = [(REAL, 1)] + [(SYNTHETIC, n) for n in range(1, FIXTURE["synthetic_citation_pages"] + 1)]
 
 
-class PageReader(FastHttpUser):
+_addresses = itertools.count(1)
+
+
+class Visitor(FastHttpUser):
+    """Every simulated person comes from an address of their own, as the proxy in front of the portal reports it
+    (`X-Forwarded-For`, read with API_NUM_PROXIES=1): the API throttle and the login lockout count each apart."""
+
+    abstract = True
+
+    def __init__(self, environment) -> None:
+        number = next(_addresses)
+        self.default_headers = {"X-Forwarded-For": f"10.{number // 65536 % 256}.{number // 256 % 256}.{number % 256}"}
+        super().__init__(environment)
+
+
+class PageReader(Visitor):
     """Someone reading the site: home, a review's tabs, articles; a few seconds on each page."""
 
     weight = 4
@@ -47,7 +62,7 @@ class PageReader(FastHttpUser):
         self.client.get(f"/articles/{pk}/", name="page article")
 
 
-class ApiReader(FastHttpUser):
+class ApiReader(Visitor):
     """A script paging through the API: a review's citations page by page, articles, accepted annotations."""
 
     weight = 10
@@ -70,7 +85,7 @@ class ApiReader(FastHttpUser):
         self.client.get(f"/api/v1/annotations/?review={review}", name="api annotations")
 
 
-class Searcher(FastHttpUser):
+class Searcher(Visitor):
     """Someone filtering a review's curation queue by text."""
 
     weight = 2
@@ -86,7 +101,7 @@ _curators = itertools.count()
 _curators_lock = threading.Lock()
 
 
-class Curator(FastHttpUser):
+class Curator(Visitor):
     """A curator with an API token, editing their own draft annotations (PATCH with the version they hold) and
     screening their citations (PUT). Each simulated curator is a different account, so nobody conflicts."""
 

@@ -5,8 +5,9 @@
 
 The database (default postgres://postgres@127.0.0.1:5432/cafex_loadtest) is dropped and built again by
 loadtest/build_data.py unless --keep-data; Redis (default redis://127.0.0.1:6379/3) holds the cache and the API
-throttle counts, as in production. The API throttle rates are raised for the run: every simulated user comes
-from 127.0.0.1 and would otherwise share one anonymous allowance. Results go to var/loadtest/ (locust's CSV
+throttle counts, as in production. The portal is run as if behind one proxy (API_NUM_PROXIES=1): each simulated
+person sends an address of their own in X-Forwarded-For and is throttled on their own, at rates a little above the
+fastest simulated pace (API_THROTTLE_ANON 600/min, API_THROTTLE_USER 1200/min unless set). Results go to var/loadtest/ (locust's CSV
 files, gunicorn's log) and a table of throughput and p50/p95/p99 per request type is printed. Arguments after
 `--` go to locust, e.g. `-- ApiReader --tags paging` for API citation paging alone.
 """
@@ -141,8 +142,11 @@ def main() -> int:
         "DJANGO_LOG_LEVEL": "WARNING",
         "DATABASE_URL": args.database_url,
         "REDIS_URL": args.redis_url,
-        "API_THROTTLE_ANON": "1000000/min",
-        "API_THROTTLE_USER": "1000000/min",
+        # Behind one proxy, as deployed: each simulated person is a client of their own (X-Forwarded-For, set by
+        # the locustfile), throttled at rates above the fastest simulated pace (an API reader's 300 a minute).
+        "API_NUM_PROXIES": "1",
+        "API_THROTTLE_ANON": os.environ.get("API_THROTTLE_ANON", "600/min"),
+        "API_THROTTLE_USER": os.environ.get("API_THROTTLE_USER", "1200/min"),
         "PYTHONUNBUFFERED": "1",
     }
     if not (args.keep_data and fixture.exists()):

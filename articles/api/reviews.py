@@ -79,20 +79,23 @@ class ReviewCitationList(generics.ListAPIView):
 
     def list(self, request, *args, **kwargs):
         """The page's citations come as JSON from PostgreSQL (articles.citation_json), the same objects the
-        serializer makes at a fraction of the cost; searches, which add snippets, and SQLite use the serializer."""
-        citations = self.filter_queryset(self.get_queryset())
+        serializer makes at a fraction of the cost, or from the cache, where the filters are not even built (only
+        a valid request's page is ever cached). Searches, which add snippets, and SQLite use the serializer."""
+        cursor = wants_cursor(request)
         if not citation_json.available() or request.query_params.get("q"):
-            page = self.paginate_queryset(citations)
+            page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
             results = self.get_serializer(page, many=True).data
-        elif wants_cursor(request):  # the cursor pager filters and orders a queryset itself
-            page = self.paginate_queryset(citations.prefetch_related(None).values("id"))
+        elif cursor:  # the cursor pager filters and orders a queryset itself
+            citations = self.filter_queryset(self.get_queryset()).prefetch_related(None)
+            page = self.paginate_queryset(citations.values("id"))
             results = citation_json.citations_as_api_json([row["id"] for row in page])
         else:
             key = citation_json.cache_key(pmid=self.kwargs["pmid"], params=request.query_params)
-            pages = citation_json.CitationPages(citations.prefetch_related(None), key=key)
+            pages = citation_json.CitationPages(
+                lambda: self.filter_queryset(self.get_queryset()).prefetch_related(None), key=key
+            )
             page = results = self.paginator.paginate_built(pages, request)
-        counted = getattr(self.paginator, "page", None) if not wants_cursor(request) else None
-        empty = counted.paginator.count == 0 if counted is not None else not page
+        empty = not page if cursor else self.paginator.page.paginator.count == 0
         if empty and selectors.review_id_by_pmid(pmid=self.kwargs["pmid"]) is None:
             raise NotFound("No review with this PMID.")
         return self.get_paginated_response(results)

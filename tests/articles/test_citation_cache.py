@@ -82,7 +82,7 @@ def test_a_page_built_after_a_change_committed_is_not_cached_under_the_older_tok
     params = QueryDict("page_size=2")
     key = citation_json.cache_key(pmid=review.article.pmid, params=params)
     Article.objects.filter(citations__review=review).update(pages="1-2")  # commits: the token moves on
-    pages = citation_json.CitationPages(citation_list(review=review.pk), key=key)
+    pages = citation_json.CitationPages(lambda: citation_list(review=review.pk), key=key)
     pages.first_page(slice(0, 2))
     assert json.loads(pages[0:2])[0]["article"]["pages"] == "1-2"
     assert cache.get(f"{key}:0:2") is None
