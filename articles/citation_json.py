@@ -20,6 +20,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import QuerySet
 from django.http import QueryDict
@@ -30,6 +31,21 @@ from cafex_portal.renderers import RawJSON
 from .models import Citation
 from .models.articles import plain_text
 
+# What CitationListChange's rows say of the data a statement sees: their total and the newest id.
+VERSION_SQL = "SELECT coalesce(sum(n), 0) || '.' || coalesce(max(id), 0) FROM articles_citationlistchange"
+
+# A float as Python writes it: PostgreSQL writes 2.0 as `2`, Python as `2.0` (a NaN or an infinity, which JSON
+# cannot hold, as null).
+SCORE_SQL = """CASE WHEN c.score IS NULL OR c.score::text IN ('NaN', 'Infinity', '-Infinity') THEN NULL
+  WHEN c.score = trunc(c.score) AND abs(c.score) < 1e16 THEN (trunc(c.score)::numeric::text || '.0')::json
+  ELSE c.score::text::json END"""
+
+# Parameters whose answer depends only on articles, citations and reviews, all three of which add a change.
+CACHED_PARAMETERS = frozenset(
+    {"page", "page_size", "relation", "resolved", "year", "year_min", "year_max", "journal", "publication_type",
+     "retracted", "format"}
+)  # fmt: skip
+
 # Titles as the sanitiser (articles.ncbi.markup) writes them: text, its five tags bare, and the entities it writes.
 # For these, dropping the tags and then decoding the entities is exactly what `plain_text` does.
 SIMPLE_TITLE = "^([^<&]|</?(i|b|u|sup|sub)>|&(amp|lt|gt|quot|nbsp);)*$"
@@ -39,7 +55,7 @@ SIMPLE_TITLE = "^([^<&]|</?(i|b|u|sup|sub)>|&(amp|lt|gt|quot|nbsp);)*$"
 PAGE_SQL = """
 SELECT coalesce(json_agg(json_build_object(
   'id', c.id, 'relation', c.relation, 'position', c.position, 'citation_text', c.citation_text,
-  'cited_pmid', c.cited_pmid, 'cited_doi', c.cited_doi, 'score', c.score,
+  'cited_pmid', c.cited_pmid, 'cited_doi', c.cited_doi, 'score', ({score}),
   'article', CASE WHEN a.id IS NULL THEN NULL ELSE json_build_object(
     'pmid', a.pmid, 'doi', a.doi, 'pmcid', a.pmcid,
     'title', t.title,
@@ -63,7 +79,7 @@ SELECT coalesce(json_agg(json_build_object(
 ) ORDER BY page.n), '[]')::text,
   coalesce(bool_or(a.id IS NOT NULL AND t.title IS NULL), false),
   {count},
-  (SELECT token::text FROM articles_citationlistversion ORDER BY id LIMIT 1)
+  ({version})
 FROM unnest({page}) WITH ORDINALITY AS page(id, n)
 JOIN articles_citation AS c ON c.id = page.id
 LEFT JOIN articles_article AS a ON a.id = c.article_id
@@ -90,21 +106,25 @@ def citations_as_api_json(page: list[int] | QuerySet[Citation]) -> RawJSON | lis
 
 
 def _built(page: list[int] | QuerySet[Citation], counted: QuerySet[Citation] | None = None):
-    """The page's JSON, the number of citations in `counted` (None if not given) and the citation lists' version
-    token, all read in one statement."""
+    """The page's JSON, the number of citations in `counted` (None if not given) and the version of the data
+    (VERSION_SQL), all read in one statement."""
     count, params = "NULL", []
-    if counted is not None:
-        count_sql, count_params = counted.values("id").order_by().query.sql_with_params()
-        count, params = f"(SELECT count(*) FROM ({count_sql}) AS counted)", list(count_params)
-    if isinstance(page, QuerySet):
-        ids_sql, ids_params = page.values("id").query.sql_with_params()
-        ids, params = f"ARRAY({ids_sql})", params + list(ids_params)
-    else:
-        ids, params = "%s::bigint[]", [*params, list(page)]
+    try:
+        if counted is not None:
+            count_sql, count_params = counted.values("id").order_by().query.sql_with_params()
+            count, params = f"(SELECT count(*) FROM ({count_sql}) AS counted)", list(count_params)
+        if isinstance(page, QuerySet):
+            ids_sql, ids_params = page.values("id").query.sql_with_params()
+            ids, params = f"ARRAY({ids_sql})", params + list(ids_params)
+        else:
+            ids, params = "%s::bigint[]", [*params, list(page)]
+    except EmptyResultSet:  # a filter that can match nothing (an empty list of values)
+        return RawJSON("[]"), 0, None
+    sql = PAGE_SQL.format(page=ids, count=count, score=SCORE_SQL, version=VERSION_SQL, simple_title=SIMPLE_TITLE)
     with connection.cursor() as cursor:
-        cursor.execute(PAGE_SQL.format(page=ids, count=count, simple_title=SIMPLE_TITLE), params)
-        text, titles_left, total, token = cursor.fetchone()
-    return (RawJSON(text) if not titles_left else _titles_finished(json.loads(text))), total, token
+        cursor.execute(sql, params)
+        text, titles_left, total, version = cursor.fetchone()
+    return (RawJSON(text) if not titles_left else _titles_finished(json.loads(text))), total, version
 
 
 def _titles_finished(citations: list[dict]) -> list[dict]:
@@ -116,40 +136,42 @@ def _titles_finished(citations: list[dict]) -> list[dict]:
 
 
 def list_version() -> str | None:
-    """The citation lists' version token (CitationListVersion), or None where there is none (SQLite)."""
+    """The version of the data citation pages are built from (CitationListChange), or None where it is not kept
+    (SQLite)."""
     if not available():
         return None
     with connection.cursor() as cursor:
-        cursor.execute("SELECT token::text FROM articles_citationlistversion ORDER BY id LIMIT 1")
-        row = cursor.fetchone()
-    return row[0] if row else None
+        cursor.execute(VERSION_SQL)
+        return cursor.fetchone()[0]
+
+
+# Cached pages are made by this code: a change to the statement (a new field, say) must not meet pages it made
+# before, in the cache of a portal just upgraded.
+_FORMAT = hashlib.sha256(PAGE_SQL.encode() + SCORE_SQL.encode() + SIMPLE_TITLE.encode()).hexdigest()[:12]
 
 
 def cache_key(*, pmid: int, params: QueryDict) -> str | None:
-    """Where a page of the public citation list is cached: under the lists' version token, the review and the
-    request's parameters; None when the page is not cached (caching off, or parameters such as `screening` whose
-    answer depends on curation data or on who asks)."""
+    """Where a page of the public citation list is cached: under the code's format, the version of the data, the
+    review and the request's parameters; None when the page is not cached (caching off, or a parameter such as
+    `screening` whose answer depends on curation data or on who asks)."""
     if not settings.CITATION_PAGE_CACHE_SECONDS or not set(params) <= CACHED_PARAMETERS:
         return None
-    token = list_version()
-    if token is None:
+    version = list_version()
+    if version is None:
         return None
     asked = urlencode(sorted((name, value) for name in params for value in params.getlist(name)))
-    return f"citation-page:{token}:{pmid}:{hashlib.sha256(asked.encode()).hexdigest()}"
-
-
-# Parameters whose answer depends only on articles, citations and reviews, all three of which change the token.
-CACHED_PARAMETERS = frozenset(
-    {"page", "page_size", "relation", "resolved", "year", "year_min", "year_max", "journal", "publication_type",
-     "retracted", "format"}
-)  # fmt: skip
+    return f"citation-page:{_FORMAT}:{version}:{pmid}:{hashlib.sha256(asked.encode()).hexdigest()}"
 
 
 class CitationPages:
-    """A filtered list of citations (made by `citations` when first needed) as a paginator counts and slices it. The page the request asks for is counted
-    and built in one statement (`first_page`) before the paginator asks, or taken from the cache under `key`; any
-    other slice is built on its own. A page is cached only if the statement that built it saw the token the key
-    was made with, so a change committed in between never leaves an old page under a new token."""
+    """A filtered list of citations (made by `citations` when first needed) as a paginator counts and slices it.
+
+    The page the request asks for is counted and built in one statement (`first_page`) before the paginator asks,
+    or taken from the cache under `key`; any other slice is built on its own. A page is cached only if the
+    statement that built it saw the version of the data the key was made with, so a change committed in between
+    never leaves an old page under a newer version; and never from inside a transaction, whose changes are not
+    yet everyone's.
+    """
 
     ordered = True  # the citation list always has an order; the paginator checks
 
@@ -161,13 +183,13 @@ class CitationPages:
 
     def first_page(self, window: slice) -> None:
         cached = cache.get(self._window_key(window)) if self.key else None
-        if cached is not None:
+        if isinstance(cached, tuple) and len(cached) == 2:
             self._total, text = cached
             self._built = (window, RawJSON(text))
             return
-        page, self._total, token = _built(self.citations[window], counted=self.citations)
+        page, self._total, version = _built(self.citations[window], counted=self.citations)
         self._built = (window, page)
-        if self.key and token and self.key.startswith(f"citation-page:{token}:"):
+        if self.key and self.key.split(":")[2] == version and not connection.in_atomic_block:
             text = page if isinstance(page, RawJSON) else json.dumps(page, ensure_ascii=False)
             cache.set(self._window_key(window), (self._total, str(text)), settings.CITATION_PAGE_CACHE_SECONDS)
 

@@ -25,13 +25,16 @@ from typing import Any, TypeVar
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import ResponseError as RedisResponseError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
 logger = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
-UNAVAILABLE = (RedisConnectionError, RedisTimeoutError, OSError)
+# A Redis that refuses writes for want of memory (maxmemory with noeviction) answers an error reply: for a cache
+# that holds only what can be recomputed, that is unavailability too.
+UNAVAILABLE = (RedisConnectionError, RedisTimeoutError, RedisResponseError, OSError)
 RETRY_AFTER_SECONDS = 2.0
 WARN_EVERY_SECONDS = 60.0
 

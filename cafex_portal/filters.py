@@ -21,6 +21,8 @@ class _FiltersCopiedShallow(dict):
 
 def _copied(declared: django_filters.Filter) -> django_filters.Filter:
     copied = copy.copy(declared)
+    copied.extra = dict(declared.extra)  # its own arguments and form field, which a request may set
+    copied.__dict__.pop("_field", None)
     if declared.method is not None:  # a `method` filter calls its FilterSet through an object bound to the filter
         copied.method = declared.method
     return copied

@@ -93,6 +93,7 @@ class PageNumberPagination(pagination.PageNumberPagination):
             self.page = paginator.page(number)
         except InvalidPage as exc:
             raise NotFound(self.invalid_page_message.format(page_number=number, message=str(exc))) from None
+        self.display_page_controls = paginator.num_pages > 1 and self.template is not None  # the browsable API
         return self.page.object_list
 
     def get_paginated_response(self, data):

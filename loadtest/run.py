@@ -7,9 +7,9 @@ The database (default postgres://postgres@127.0.0.1:5432/cafex_loadtest) is drop
 loadtest/build_data.py unless --keep-data; Redis (default redis://127.0.0.1:6379/3) holds the cache and the API
 throttle counts, as in production. The portal is run as if behind one proxy (API_NUM_PROXIES=1): each simulated
 person sends an address of their own in X-Forwarded-For and is throttled on their own, at rates a little above the
-fastest simulated pace (API_THROTTLE_ANON 600/min, API_THROTTLE_USER 1200/min unless set). Results go to var/loadtest/ (locust's CSV
-files, gunicorn's log) and a table of throughput and p50/p95/p99 per request type is printed. Arguments after
-`--` go to locust, e.g. `-- ApiReader --tags paging` for API citation paging alone.
+fastest simulated pace (API_THROTTLE_ANON 600/min, API_THROTTLE_USER 1200/min unless set). Results go to
+var/loadtest/ (locust's CSV files, gunicorn's log) and a table of throughput and p50/p95/p99 per request type is
+printed. Arguments after `--` go to locust, e.g. `-- ApiReader --tags paging` for API citation paging alone.
 """
 
 from __future__ import annotations

@@ -81,6 +81,14 @@ class ReviewCitationList(generics.ListAPIView):
         """The page's citations come as JSON from PostgreSQL (articles.citation_json), the same objects the
         serializer makes at a fraction of the cost, or from the cache, where the filters are not even built (only
         a valid request's page is ever cached). Searches, which add snippets, and SQLite use the serializer."""
+        try:
+            return self._list(request)
+        except NotFound:  # a page past the end of a review that is not there: say that the review is not there
+            if selectors.review_id_by_pmid(pmid=self.kwargs["pmid"]) is None:
+                raise NotFound("No review with this PMID.") from None
+            raise
+
+    def _list(self, request):
         cursor = wants_cursor(request)
         if not citation_json.available() or request.query_params.get("q"):
             page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))

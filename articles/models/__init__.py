@@ -1,7 +1,7 @@
 """The articles app's models, one module per concern."""
 
 from .articles import Article, ArticleNotice, NoticeKind
-from .reviews import Citation, CitationListVersion, Review
+from .reviews import Citation, CitationListChange, Review
 from .sync import ArticleChange, EditorAlert, SyncRun
 
 __all__ = [
@@ -9,7 +9,7 @@ __all__ = [
     "ArticleChange",
     "ArticleNotice",
     "Citation",
-    "CitationListVersion",
+    "CitationListChange",
     "EditorAlert",
     "NoticeKind",
     "Review",

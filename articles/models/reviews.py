@@ -98,18 +98,20 @@ class Citation(models.Model):
         return f"{where} of review {self.review_id}: {self.article or self.citation_text[:60]}"
 
 
-class CitationListVersion(models.Model):
-    """A token that changes whenever a transaction that changed articles, citations or reviews commits.
+class CitationListChange(models.Model):
+    """One row for each committed transaction that changed articles, citations or reviews.
 
-    Database triggers change it at commit (PostgreSQL; migration 0006), in the same transaction as the change, so
-    a statement that reads it and a citation page at once sees the page as of that token. Cached citation pages
-    are kept under the token they were built with (articles.citation_json), and any change makes them unreachable.
+    Database triggers add it at the commit (PostgreSQL; migration 0006), in the same transaction as the change.
+    A statement sees exactly the rows of the transactions committed before it began, so their total `n` and the
+    newest id, read together with a citation page, name the version of the data the page was built from: cached
+    pages (articles.citation_json) are kept under it. Rows are only ever added, so writers never wait for each
+    other here; `citation_list_changes_fold` folds the old ones into the newest (`n` keeps the total).
     """
 
-    token = models.UUIDField()
+    n = models.PositiveIntegerField(default=1)
 
     class Meta:
-        verbose_name = "citation list version"
+        verbose_name = "citation list change"
 
     def __str__(self) -> str:
-        return str(self.token)
+        return f"change {self.pk} (+{self.n})"

@@ -1,7 +1,7 @@
 """Writes to articles, reviews, citations and sync runs; one module per concern, every public name importable from
 here."""
 
-from .citations import citations_link, references_store
+from .citations import citation_list_changes_fold, citations_link, references_store
 from .imports import ImportReport, citations_import, import_entries_read
 from .reviews import (
     demo_review_load,
@@ -26,6 +26,7 @@ from .upsert import article_upsert_many
 __all__ = [
     "ImportReport",
     "article_upsert_many",
+    "citation_list_changes_fold",
     "citations_import",
     "citations_link",
     "demo_review_load",

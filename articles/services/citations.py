@@ -3,7 +3,7 @@
 from collections import defaultdict
 from difflib import SequenceMatcher
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from ..models import Article, Citation, Review
 from ..ncbi.records import Reference
@@ -178,3 +178,21 @@ def citations_link(
     Citation.objects.bulk_create(new)
     Citation.objects.bulk_update(rescored, ["score"])
     return review.citations.filter(relation=Citation.Relation.REFERENCE, article__isnull=True).count()
+
+
+def citation_list_changes_fold() -> None:
+    """Fold the change log's older rows into its newest (CitationListChange), keeping their total and the newest id,
+    so that the version of the data cached citation pages are kept under stays the same while the log stays short.
+    Rows other transactions are adding meanwhile are not yet visible here and stay as they are. PostgreSQL only."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            WITH newest AS (SELECT max(id) AS id FROM articles_citationlistchange),
+                 folded AS (DELETE FROM articles_citationlistchange
+                            WHERE id < (SELECT id FROM newest) RETURNING n)
+            UPDATE articles_citationlistchange SET n = n + (SELECT coalesce(sum(n), 0) FROM folded)
+            WHERE id = (SELECT id FROM newest)
+            """
+        )

@@ -19,6 +19,7 @@ from cafex_portal.roles import require_editor
 
 from ..locks import RunLock, RunSuperseded, SyncLocked
 from ..models import Review, SyncRun
+from .citations import citation_list_changes_fold
 from .reviews import review_get_or_create
 from .sync_runner import DATABASE_ERRORS, Outcome, SyncRunner, database_failure_message, first_line
 
@@ -168,6 +169,7 @@ def sync_run_finish(
             setattr(run, name, value)
     else:
         run.refresh_from_db()
+    citation_list_changes_fold()  # a sync adds a change for each transaction that stored something
     return run
 
 

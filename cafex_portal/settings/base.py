@@ -182,8 +182,9 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # Seconds a page of a review's public citation list stays in the cache (PostgreSQL only); a change to articles,
-# citations or reviews makes every cached page unreachable at once (articles.citation_json). 0 turns it off.
-CITATION_PAGE_CACHE_SECONDS = env.int("CITATION_PAGE_CACHE_SECONDS", default=3600)
+# citations or reviews makes every cached page unreachable at once (articles.citation_json), and the seconds bound
+# how long unreachable pages take room in Redis. 0 turns it off.
+CITATION_PAGE_CACHE_SECONDS = env.int("CITATION_PAGE_CACHE_SECONDS", default=600)
 
 # --- NCBI E-utilities
 NCBI_EUTILS_BASE_URL = env("NCBI_EUTILS_BASE_URL", default="https://eutils.ncbi.nlm.nih.gov/entrez/eutils/")
@@ -225,12 +226,12 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
     ],
-    # DRF's JSON parser, refusing deep nesting and NUL characters with a 400 (see cafex_portal.parsers).
     # DRF's renderers; the JSON one also takes JSON text the database made (cafex_portal.renderers.RawJSON).
     "DEFAULT_RENDERER_CLASSES": [
         "cafex_portal.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
+    # DRF's JSON parser, refusing deep nesting and NUL characters with a 400 (see cafex_portal.parsers).
     "DEFAULT_PARSER_CLASSES": [
         "cafex_portal.parsers.JSONParser",
         "rest_framework.parsers.FormParser",

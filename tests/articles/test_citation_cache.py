@@ -1,6 +1,6 @@
 """Cached pages of the public citation list: served until a change to articles, citations or reviews commits,
-never stored under a token newer than the data they were built from. The data is committed (transaction=True), as
-the token changes only at a commit."""
+never stored under a version newer than the data they were built from. The data is committed (transaction=True),
+as the version changes only at a commit."""
 
 import json
 
@@ -12,14 +12,15 @@ from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from articles import citation_json
-from articles.models import Article, Citation, Review
+from articles.models import Article, Citation, CitationListChange, Review
 from articles.selectors import citation_list
+from articles.services import citation_list_changes_fold
 
 from .factories import CitationFactory, ReviewFactory
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(connection.vendor != "postgresql", reason="the token is kept by PostgreSQL triggers"),
+    pytest.mark.skipif(connection.vendor != "postgresql", reason="the version is kept by PostgreSQL triggers"),
 ]
 
 
@@ -62,30 +63,47 @@ def test_a_page_comes_from_the_cache_until_a_change_is_committed():
     assert APIClient().get(url, {"page_size": 2}).status_code == 404
 
 
-def test_the_token_changes_once_per_committed_transaction_and_not_for_a_rolled_back_one():
+def test_the_version_changes_once_per_committed_transaction_and_not_for_a_rolled_back_one():
     review = _review_with_citations(5)
-    before = citation_json.list_version()
+    before, changes = citation_json.list_version(), CitationListChange.objects.count()
     with transaction.atomic():
         Article.objects.filter(citations__review=review).update(volume="9")
         Citation.objects.filter(review=review).update(citation_text="x")
         assert citation_json.list_version() == before  # changed at the commit, not before
     after = citation_json.list_version()
-    assert after != before
+    assert after != before and CitationListChange.objects.count() == changes + 1
     with pytest.raises(RuntimeError), transaction.atomic():
         Article.objects.filter(citations__review=review).update(volume="10")
         raise RuntimeError("rolled back")
     assert citation_json.list_version() == after
 
 
-def test_a_page_built_after_a_change_committed_is_not_cached_under_the_older_token():
+def test_folding_the_change_log_keeps_the_version_and_the_cached_pages():
+    review = _review_with_citations()
+    url = f"/api/v1/reviews/{review.article.pmid}/citations/"
+    _get(url)
+    version = citation_json.list_version()
+    assert CitationListChange.objects.count() > 1
+    citation_list_changes_fold()
+    assert CitationListChange.objects.count() == 1 and citation_json.list_version() == version
+    assert not any("json_agg" in sql for sql in _get(url)[1])
+
+
+def test_a_page_built_after_a_change_committed_is_not_cached_under_the_older_version():
     review = _review_with_citations()
     params = QueryDict("page_size=2")
     key = citation_json.cache_key(pmid=review.article.pmid, params=params)
-    Article.objects.filter(citations__review=review).update(pages="1-2")  # commits: the token moves on
+    Article.objects.filter(citations__review=review).update(pages="1-2")  # commits: the version moves on
     pages = citation_json.CitationPages(lambda: citation_list(review=review.pk), key=key)
     pages.first_page(slice(0, 2))
     assert json.loads(pages[0:2])[0]["article"]["pages"] == "1-2"
     assert cache.get(f"{key}:0:2") is None
+    key = citation_json.cache_key(pmid=review.article.pmid, params=params)  # the version now
+    with transaction.atomic():  # never cached from inside a transaction, whose changes are not yet everyone's
+        citation_json.CitationPages(lambda: citation_list(review=review.pk), key=key).first_page(slice(0, 2))
+    assert cache.get(f"{key}:0:2") is None
+    citation_json.CitationPages(lambda: citation_list(review=review.pk), key=key).first_page(slice(0, 2))
+    assert cache.get(f"{key}:0:2")[0] == 3
 
 
 def test_answers_that_depend_on_curation_or_on_who_asks_are_not_cached(settings):

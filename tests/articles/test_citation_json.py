@@ -72,12 +72,15 @@ def test_every_field_as_the_serializer_gives_it():
                         article=ArticleFactory(**fields))  # fmt: skip
     CitationFactory(review=review, article=None, relation=Citation.Relation.REFERENCE, position=5,
                     citation_text="Unresolved, 2020.", cited_pmid=None, cited_doi="10.1/x")  # fmt: skip
-    CitationFactory(review=review, relation=Citation.Relation.SIMILAR, score=0.1 + 0.2)
+    for score in (0.1 + 0.2, 34592301.0, 2.0, 1e-07, 123456789012345.0):  # NCBI's similarity scores are whole
+        CitationFactory(review=review, relation=Citation.Relation.SIMILAR, score=score)
     CitationFactory(review=review, relation=Citation.Relation.CITED_BY, score=None)
 
     expected = serialised(review)
-    assert len(expected) == 7
+    assert len(expected) == 11
     assert built(review) == expected
+    # Written out again, the same text: the same keys in the same order, and 2.0 a float as Python writes it.
+    assert json.dumps(built(review)) == json.dumps(expected)
     first = next(row["article"] for row in built(review) if row["position"] == 1)
     assert first["title"] == "KRAS-driven CO2 & <script> \xa0Ångström"
     assert first["authors"] == ["Zhu HJ", "The CAF Consortium", "Madonna", "Dijke", 'O\'Brien "Jr" S', ""]
@@ -162,3 +165,12 @@ def test_the_api_page_is_the_serializers_page_with_a_flat_query_count():
     assert body["results"] == sorted(serialised(review), key=lambda row: row["id"])[4:8]
     response = client.get(url, {"page_size": 3}, HTTP_ACCEPT="text/html")  # the browsable API shows the same page
     assert response.status_code == 200 and b"Exosomal cargo study" in response.content
+
+
+def test_an_unknown_or_archived_review_is_named_whatever_page_is_asked_for():
+    review = ReviewFactory(archived_at="2026-01-01T00:00:00Z")
+    CitationFactory(review=review, relation=Citation.Relation.REFERENCE, position=1)
+    for pmid in (review.article.pmid, 99_999_999):
+        for params in ({}, {"page": 2}, {"page": "last"}, {"page_size": 1, "page": 7}):
+            response = APIClient().get(f"/api/v1/reviews/{pmid}/citations/", params)
+            assert response.status_code == 404 and response.json()["detail"] == "No review with this PMID.", params

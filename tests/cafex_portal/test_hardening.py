@@ -153,3 +153,11 @@ def test_a_nul_in_a_cookie_is_a_400(client):
 def test_unknown_api_routes_answer_json(api_client):
     response = api_client.get("/api/v1/no-such-thing/")
     assert response.status_code == 404 and set(response.json()) == {"detail"}
+
+
+@pytest.mark.skipif(connections["default"].vendor != "postgresql", reason="a PostgreSQL setting")
+def test_postgresql_connections_run_without_jit_compilation():
+    """JIT compilation made the curation queue's counts take seconds (docs/benchmarks.md); the settings turn it off."""
+    with connections["default"].cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"
