@@ -19,7 +19,7 @@ from articles.services import citation_list_changes_fold
 from .factories import CitationFactory, ReviewFactory
 
 pytestmark = [
-    pytest.mark.django_db(transaction=True),
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
     pytest.mark.skipif(connection.vendor != "postgresql", reason="the version is kept by PostgreSQL triggers"),
 ]
 
