@@ -73,7 +73,7 @@ class ReviewCitationList(generics.ListAPIView):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # the schema generator has no pmid
             return Citation.objects.none()
-        # The review is found inside the list's own statements; only an empty answer asks whether it exists.
+        # The review is found inside the list's own statements (see _review_must_exist).
         review = Subquery(selectors.review_id_query(pmid=self.kwargs["pmid"])[:1])
         return selectors.citation_list(review=review, brief=True)
 
@@ -82,28 +82,32 @@ class ReviewCitationList(generics.ListAPIView):
         serializer makes at a fraction of the cost, or from the cache, where the filters are not even built (only
         a valid request's page is ever cached). Searches, which add snippets, and SQLite use the serializer."""
         try:
-            return self._list(request)
-        except NotFound:  # a page past the end of a review that is not there: say that the review is not there
-            if selectors.review_id_by_pmid(pmid=self.kwargs["pmid"]) is None:
-                raise NotFound("No review with this PMID.") from None
+            results, empty = self._page(request)
+        except NotFound:  # a page past the end: of a review that is not there, say so
+            self._review_must_exist()
             raise
+        if empty:
+            self._review_must_exist()
+        return self.get_paginated_response(results)
 
-    def _list(self, request):
-        cursor = wants_cursor(request)
+    def _review_must_exist(self) -> None:
+        """The list's statements find the review themselves; only an empty answer asks whether it exists."""
+        if selectors.review_id_by_pmid(pmid=self.kwargs["pmid"]) is None:
+            raise NotFound("No review with this PMID.")
+
+    def _page(self, request):
+        """The page's results, and whether the whole list is empty."""
+        cursor = wants_cursor(request)  # cursor pages are not counted: an empty one is an empty list
         if not citation_json.available() or request.query_params.get("q"):
             page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-            results = self.get_serializer(page, many=True).data
-        elif cursor:  # the cursor pager filters and orders a queryset itself
+            empty = not page if cursor else self.paginator.page.paginator.count == 0
+            return self.get_serializer(page, many=True).data, empty
+        if cursor:  # the cursor pager filters and orders a queryset itself
             citations = self.filter_queryset(self.get_queryset()).prefetch_related(None)
             page = self.paginate_queryset(citations.values("id"))
-            results = citation_json.citations_as_api_json([row["id"] for row in page])
-        else:
-            key = citation_json.cache_key(pmid=self.kwargs["pmid"], params=request.query_params)
-            pages = citation_json.CitationPages(
-                lambda: self.filter_queryset(self.get_queryset()).prefetch_related(None), key=key
-            )
-            page = results = self.paginator.paginate_built(pages, request)
-        empty = not page if cursor else self.paginator.page.paginator.count == 0
-        if empty and selectors.review_id_by_pmid(pmid=self.kwargs["pmid"]) is None:
-            raise NotFound("No review with this PMID.")
-        return self.get_paginated_response(results)
+            return citation_json.citations_as_api_json([row["id"] for row in page]), not page
+        key = citation_json.cache_key(pmid=self.kwargs["pmid"], params=request.query_params)
+        pages = citation_json.CitationPages(
+            lambda: self.filter_queryset(self.get_queryset()).prefetch_related(None), key=key
+        )
+        return self.paginator.paginate_built(pages, request), pages.count() == 0
