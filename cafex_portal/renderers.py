@@ -1,6 +1,7 @@
 """The API's JSON renderer: DRF's, except that JSON text made elsewhere goes into the answer without being parsed
 and written again."""
 
+import json
 import secrets
 
 from rest_framework import renderers
@@ -11,10 +12,14 @@ class RawJSON(str):
 
 
 class JSONRenderer(renderers.JSONRenderer):
-    """DRF's JSONRenderer; a RawJSON value at the top level of the data (a page's `results`) goes in as it is."""
+    """DRF's JSONRenderer; a RawJSON value at the top level of the data (a page's `results`) goes in as it is,
+    unless the answer is to be indented for people to read (the browsable API asks so)."""
 
     def render(self, data, accepted_media_type=None, renderer_context=None) -> bytes:
         if not isinstance(data, dict) or not any(isinstance(value, RawJSON) for value in data.values()):
+            return super().render(data, accepted_media_type, renderer_context)
+        if self.get_indent(accepted_media_type or "", renderer_context or {}):  # for people (the browsable API)
+            data = {key: json.loads(value) if isinstance(value, RawJSON) else value for key, value in data.items()}
             return super().render(data, accepted_media_type, renderer_context)
         # Each raw value stands in as a random string while the rest is rendered, then takes its place.
         marker = secrets.token_hex(16)

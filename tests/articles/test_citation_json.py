@@ -165,6 +165,9 @@ def test_the_api_page_is_the_serializers_page_with_a_flat_query_count():
     assert body["results"] == sorted(serialised(review), key=lambda row: row["id"])[4:8]
     response = client.get(url, {"page_size": 3}, HTTP_ACCEPT="text/html")  # the browsable API shows the same page
     assert response.status_code == 200 and b"Exosomal cargo study" in response.content
+    indented = client.get(url, {"page_size": 3}, HTTP_ACCEPT="application/json; indent=4")  # laid out for people
+    assert indented.json()["results"] == serialised(review)[:3]
+    assert b'\n            "relation": "reference"' in indented.content
 
 
 def test_an_unknown_or_archived_review_is_named_whatever_page_is_asked_for():
