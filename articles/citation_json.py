@@ -1,14 +1,11 @@
-"""Pages of a review's citations as the API shows them, built as JSON by PostgreSQL.
+"""Pages of a review's citations as the API shows them, built as JSON by PostgreSQL (cafex_portal.built_json).
 
-`CitationSerializer` defines a citation in the API and in its schema. Turning a page of 100 rows into model
-instances and serialising them costs several times what PostgreSQL needs to build the same objects
-(docs/benchmarks.md), so the citation list has PostgreSQL pick the page and build its JSON in one statement, which
-goes into the answer as it is. The statement states the serializer's rules for the author names (`author_name`),
-the timestamp (DRF's ISO 8601 with `Z`) and the plain-text title of a title in the form the sync stores (the
-sanitiser's few tags and entities, `SIMPLE_TITLE`). Any other title is finished in Python by the model's own
-`plain_text`, as only Python decodes every HTML entity the same way; the page is then parsed and written again.
-tests/articles/test_citation_json.py holds the output equal to the serializer's on records made to differ in every
-field, random titles and authors included.
+`CitationSerializer` defines a citation in the API and in its schema. The statement here states the serializer's
+rules for the author names (`author_name`), the timestamp and the plain-text title of a title in the form the sync
+stores (the sanitiser's few tags and entities, `SIMPLE_TITLE`). Any other title is finished in Python by the
+model's own `plain_text`, as only Python decodes every HTML entity the same way; the page is then parsed and
+written again. tests/articles/test_citation_json.py holds the output equal to the serializer's on records made to
+differ in every field, random titles and authors included.
 
 Searches (`q`) keep the serializer, as they add a snippet; SQLite, the embedded default, keeps it too.
 """
@@ -20,12 +17,11 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
-from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import QuerySet
 from django.http import QueryDict
-from django.utils.functional import cached_property
 
+from cafex_portal.built_json import BuiltPages, Empty, available, page_statement, timestamp_sql
 from cafex_portal.renderers import RawJSON
 
 from .models import Citation
@@ -73,9 +69,7 @@ SELECT coalesce(json_agg(json_build_object(
                   FROM jsonb_array_elements(CASE jsonb_typeof(a.authors) WHEN 'array' THEN a.authors
                                                  ELSE '[]'::jsonb END) WITH ORDINALITY AS listed(author, n)),
     'publication_types', a.publication_types, 'retracted', a.is_retracted,
-    'synced_at', to_char(a.synced_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS')
-                 || CASE WHEN extract(microseconds FROM a.synced_at)::integer %% 1000000 = 0 THEN ''
-                         ELSE to_char(a.synced_at AT TIME ZONE 'UTC', '.US') END || 'Z') END
+    'synced_at', {synced_at}) END
 ) ORDER BY page.n), '[]')::text,
   coalesce(bool_or(a.id IS NOT NULL AND t.title IS NULL), false),
   {count},
@@ -92,10 +86,6 @@ LEFT JOIN LATERAL (SELECT CASE
 """
 
 
-def available() -> bool:
-    return connection.vendor == "postgresql"
-
-
 def citations_as_api_json(page: list[int] | QuerySet[Citation]) -> RawJSON | list[dict]:
     """The citations of `page`, in its order, as CitationSerializer shows them (without `snippet`): a list of
     ids, or a sliced, ordered queryset of citations, which then runs inside the same statement. The JSON text as
@@ -108,19 +98,12 @@ def citations_as_api_json(page: list[int] | QuerySet[Citation]) -> RawJSON | lis
 def _built(page: list[int] | QuerySet[Citation], counted: QuerySet[Citation] | None = None):
     """The page's JSON, the number of citations in `counted` (None if not given) and the version of the data
     (VERSION_SQL), all read in one statement."""
-    count, params = "NULL", []
     try:
-        if counted is not None:
-            count_sql, count_params = counted.values("id").order_by().query.sql_with_params()
-            count, params = f"(SELECT count(*) FROM ({count_sql}) AS counted)", list(count_params)
-        if isinstance(page, QuerySet):
-            ids_sql, ids_params = page.values("id").query.sql_with_params()
-            ids, params = f"ARRAY({ids_sql})", params + list(ids_params)
-        else:
-            ids, params = "%s::bigint[]", [*params, list(page)]
-    except EmptyResultSet:  # a filter that can match nothing (an empty list of values)
+        ids, count, params = page_statement(page, counted)
+    except Empty:
         return RawJSON("[]"), 0, None
-    sql = PAGE_SQL.format(page=ids, count=count, score=SCORE_SQL, version=VERSION_SQL, simple_title=SIMPLE_TITLE)
+    sql = PAGE_SQL.format(page=ids, count=count, score=SCORE_SQL, version=VERSION_SQL, simple_title=SIMPLE_TITLE,
+                          synced_at=timestamp_sql("a.synced_at"))  # fmt: skip
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         text, titles_left, total, version = cursor.fetchone()
@@ -147,7 +130,7 @@ def list_version() -> str | None:
 
 # Cached pages are made by this code: a change to the statement (a new field, say) must not meet pages it made
 # before, in the cache of a portal just upgraded.
-_FORMAT = hashlib.sha256(PAGE_SQL.encode() + SCORE_SQL.encode() + SIMPLE_TITLE.encode()).hexdigest()[:12]
+_FORMAT = hashlib.sha256((PAGE_SQL + SCORE_SQL + SIMPLE_TITLE + timestamp_sql("")).encode()).hexdigest()[:12]
 
 
 def cache_key(*, pmid: int, params: QueryDict) -> str | None:
@@ -163,23 +146,18 @@ def cache_key(*, pmid: int, params: QueryDict) -> str | None:
     return f"citation-page:{_FORMAT}:{version}:{pmid}:{hashlib.sha256(asked.encode()).hexdigest()}"
 
 
-class CitationPages:
-    """A filtered list of citations (made by `citations` when first needed) as a paginator counts and slices it.
+class CitationPages(BuiltPages):
+    """A filtered list of citations (made by `citations` when first needed) as a paginator counts and slices it,
+    the page asked for taken from the cache under `key` when it is there.
 
-    The page the request asks for is counted and built in one statement (`first_page`) before the paginator asks,
-    or taken from the cache under `key`; any other slice is built on its own. A page is cached only if the
-    statement that built it saw the version of the data the key was made with, so a change committed in between
-    never leaves an old page under a newer version; and never from inside a transaction, whose changes are not
-    yet everyone's.
+    A page is cached only if the statement that built it saw the version of the data the key was made with, so a
+    change committed in between never leaves an old page under a newer version; and never from inside a
+    transaction, whose changes are not yet everyone's. On a hit the filters are not even built.
     """
 
-    ordered = True  # the citation list always has an order; the paginator checks
-
     def __init__(self, citations: Callable[[], QuerySet[Citation]], *, key: str | None = None) -> None:
-        self._filtered = citations
+        super().__init__(citations, _built)
         self.key = key
-        self._total: int | None = None
-        self._built: tuple[slice, RawJSON | list[dict]] | None = None
 
     def first_page(self, window: slice) -> None:
         cached = cache.get(self._window_key(window)) if self.key else None
@@ -187,31 +165,11 @@ class CitationPages:
             self._total, text = cached
             self._built = (window, RawJSON(text))
             return
-        page, self._total, version = _built(self.citations[window], counted=self.citations)
+        page, self._total, version = _built(self.rows[window], counted=self.rows)
         self._built = (window, page)
         if self.key and self.key.split(":")[2] == version and not connection.in_atomic_block:
             text = page if isinstance(page, RawJSON) else json.dumps(page, ensure_ascii=False)
             cache.set(self._window_key(window), (self._total, str(text)), settings.CITATION_PAGE_CACHE_SECONDS)
 
-    @cached_property
-    def citations(self) -> QuerySet[Citation]:
-        """The filtered list, made (and its filters checked) only when a page is not in the cache."""
-        return self._filtered()
-
     def _window_key(self, window: slice) -> str:
         return f"{self.key}:{window.start}:{window.stop}"
-
-    def count(self) -> int:
-        if self._total is None:
-            self._total = self.citations.count()
-        return self._total
-
-    def __len__(self) -> int:
-        return self.count()
-
-    def __getitem__(self, window: slice) -> RawJSON | list[dict]:
-        if self._built is not None:  # the same rows, unless the paginator cut the last page short at the count
-            built, page = self._built
-            if window.start == built.start and window.stop in (built.stop, min(built.stop, self.count())):
-                return page
-        return _built(self.citations[window])[0]

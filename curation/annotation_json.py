@@ -1,0 +1,101 @@
+"""Pages of mechanism annotations as the API shows them, built as JSON by PostgreSQL (cafex_portal.built_json).
+
+`AnnotationSerializer` defines an annotation in the API and in its schema; a page of 50 annotations is about a
+thousand model instances (the citation, articles, people, and each term with its link), and building and
+serialising them cost the annotation list several times its SQL. The statement here states the serializer's
+fields: the citation as AnnotationCitationSerializer shows it, `values` with every facet in Facet's order and
+each facet's terms in the order they were added, people by username, and the review comment only for those who
+may read it. Which annotations, and in what order, stays the selectors' and the FilterSet's: the page's ids come
+from that queryset inside the same statement. tests/curation/test_annotation_json.py holds the output equal to the
+serializer's.
+"""
+
+from django.contrib.auth import get_user_model
+from django.db import connection
+from django.db.models import QuerySet
+
+from articles.models import Article, Citation, Review
+from cafex_portal.built_json import BuiltPages, Empty, page_statement, timestamp_sql
+from cafex_portal.renderers import RawJSON
+
+from .models import AnnotationComment, AnnotationTerm, Facet, MechanismAnnotation, Term
+
+TEXT_FIELDS = (
+    "quote", "figure", "confidence", "notes", "cell_lines", "animal_model", "species", "patient_samples",
+    "clinical_cohort", "evidence_level",
+)  # fmt: skip
+
+
+def _page_sql() -> str:
+    user = get_user_model()
+    username = user._meta.get_field(user.USERNAME_FIELD).column
+    values = ", ".join(f"'{facet}', coalesce(terms.by_facet -> '{facet}', '[]'::json)" for facet in Facet.values)
+    texts = ", ".join(f"'{name}', m.{MechanismAnnotation._meta.get_field(name).column}" for name in TEXT_FIELDS)
+    times = ", ".join(
+        f"'{name}', {timestamp_sql('m.' + name)}"
+        for name in ("reviewed_at", "submitted_at", "created_at", "updated_at")
+    )
+    return f"""
+SELECT coalesce(json_agg(json_build_object(
+  'id', m.id,
+  'citation', json_build_object('id', c.id, 'review', review_article.pmid, 'relation', c.relation,
+                                'position', c.position, 'pmid', cited.pmid),
+  'review', review_article.pmid, 'pmid', cited.pmid, 'state', m.state, 'version', m.version,
+  'author', author.{username},
+  'values', json_build_object({values}),
+  {texts},
+  'review_comment', CASE WHEN {{internal_notes}} THEN m.review_comment ELSE '' END,
+  'reviewed_by', reviewer.{username},
+  {times},
+  'comment_count', (SELECT count(*) FROM {AnnotationComment._meta.db_table} AS comment
+                    WHERE comment.annotation_id = m.id)
+) ORDER BY page.n), '[]')::text,
+  {{count}}
+FROM unnest({{page}}) WITH ORDINALITY AS page(id, n)
+JOIN {MechanismAnnotation._meta.db_table} AS m ON m.id = page.id
+JOIN {Citation._meta.db_table} AS c ON c.id = m.citation_id
+JOIN {Review._meta.db_table} AS r ON r.id = c.review_id
+JOIN {Article._meta.db_table} AS review_article ON review_article.id = r.article_id
+LEFT JOIN {Article._meta.db_table} AS cited ON cited.id = c.article_id
+JOIN {user._meta.db_table} AS author ON author.id = m.author_id
+LEFT JOIN {user._meta.db_table} AS reviewer ON reviewer.id = m.reviewed_by_id
+LEFT JOIN LATERAL (
+  SELECT json_object_agg(facet, terms) AS by_facet FROM (
+    SELECT term.facet, json_agg(json_build_object('id', term.id, 'label', term.label,
+                                                  'identifier', term.identifier, 'status', term.status)
+                                ORDER BY link.id) AS terms
+    FROM {AnnotationTerm._meta.db_table} AS link JOIN {Term._meta.db_table} AS term ON term.id = link.term_id
+    WHERE link.annotation_id = m.id GROUP BY term.facet) AS grouped
+) AS terms ON true
+"""
+
+
+PAGE_SQL = _page_sql()
+
+
+def annotations_as_api_json(
+    page: list[int] | QuerySet[MechanismAnnotation], *, internal_notes: bool, counted: QuerySet | None = None
+) -> tuple[RawJSON, int | None]:
+    """The annotations of `page`, in its order, as AnnotationSerializer shows them (with the review comment only if
+    `internal_notes`), and the number of rows in `counted` (None if not given): one statement. `page` is a list of
+    ids or a sliced, ordered queryset, which then runs inside the statement."""
+    try:
+        ids, count, params = page_statement(page, counted)
+    except Empty:
+        return RawJSON("[]"), 0
+    sql = PAGE_SQL.format(page=ids, count=count, internal_notes="true" if internal_notes else "false")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        text, total = cursor.fetchone()
+    return RawJSON(text), total
+
+
+class AnnotationPages(BuiltPages):
+    """A filtered list of annotations, its pages built by annotations_as_api_json."""
+
+    def __init__(self, annotations, *, internal_notes: bool) -> None:
+        super().__init__(
+            annotations, lambda page, counted=None: annotations_as_api_json(
+                page, internal_notes=internal_notes, counted=counted
+            ),
+        )  # fmt: skip
