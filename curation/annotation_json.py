@@ -29,7 +29,11 @@ TEXT_FIELDS = (
 def _page_sql() -> str:
     user = get_user_model()
     username = user._meta.get_field(user.USERNAME_FIELD).column
-    values = ", ".join(f"'{facet}', coalesce(terms.by_facet -> '{facet}', '[]'::json)" for facet in Facet.values)
+    values = ", ".join(f"'{facet}', coalesce(terms.{facet}, '[]'::json)" for facet in Facet.values)
+    by_facet = ",\n    ".join(
+        f"json_agg(term_json ORDER BY link.id) FILTER (WHERE term.facet = '{facet}') AS {facet}"
+        for facet in Facet.values
+    )
     texts = ", ".join(f"'{name}', m.{MechanismAnnotation._meta.get_field(name).column}" for name in TEXT_FIELDS)
     times = ", ".join(
         f"'{name}', {timestamp_sql('m.' + name)}"
@@ -60,12 +64,11 @@ LEFT JOIN {Article._meta.db_table} AS cited ON cited.id = c.article_id
 JOIN {user._meta.db_table} AS author ON author.id = m.author_id
 LEFT JOIN {user._meta.db_table} AS reviewer ON reviewer.id = m.reviewed_by_id
 LEFT JOIN LATERAL (
-  SELECT json_object_agg(facet, terms) AS by_facet FROM (
-    SELECT term.facet, json_agg(json_build_object('id', term.id, 'label', term.label,
-                                                  'identifier', term.identifier, 'status', term.status)
-                                ORDER BY link.id) AS terms
-    FROM {AnnotationTerm._meta.db_table} AS link JOIN {Term._meta.db_table} AS term ON term.id = link.term_id
-    WHERE link.annotation_id = m.id GROUP BY term.facet) AS grouped
+  SELECT {by_facet}
+  FROM {AnnotationTerm._meta.db_table} AS link JOIN {Term._meta.db_table} AS term ON term.id = link.term_id,
+  LATERAL json_build_object('id', term.id, 'label', term.label, 'identifier', term.identifier,
+                            'status', term.status) AS term_json
+  WHERE link.annotation_id = m.id
 ) AS terms ON true
 """
 
