@@ -1,6 +1,6 @@
 """`make loadtest`: build the load-test database, serve it with gunicorn (production settings) and run locust.
 
-    python loadtest/run.py [--users 80] [--spawn-rate 20] [--duration 60] [--workers 3] [--threads 1]
+    python loadtest/run.py [--users 80] [--spawn-rate 20] [--duration 60] [--workers 2×cores+1] [--threads 1]
                            [--keep-data] [--database-url URL] [--redis-url URL] [-- LOCUST ARGUMENTS]
 
 The database (default postgres://postgres@127.0.0.1:5432/cafex_loadtest) is dropped and built again by
@@ -118,7 +118,9 @@ def main() -> int:
     parser.add_argument("--users", type=int, default=int(os.environ.get("LOADTEST_USERS", 80)))
     parser.add_argument("--spawn-rate", type=float, default=20)
     parser.add_argument("--duration", type=int, default=int(os.environ.get("LOADTEST_DURATION", 60)))
-    parser.add_argument("--workers", type=int, default=int(os.environ.get("LOADTEST_WORKERS", 3)))
+    # gunicorn's rule of thumb, as docs/deploy.md gives it: twice the cores plus one
+    workers = 2 * (os.cpu_count() or 1) + 1
+    parser.add_argument("--workers", type=int, default=int(os.environ.get("LOADTEST_WORKERS", workers)))
     parser.add_argument("--threads", type=int, default=int(os.environ.get("LOADTEST_THREADS", 1)))
     parser.add_argument("--keep-data", action="store_true", help="reuse the database and fixture of the last run")
     parser.add_argument(
