@@ -9,6 +9,7 @@ from rest_framework.response import Response
 from cafex_portal import built_json
 from cafex_portal.exceptions import ApplicationError, NotAllowedError
 from cafex_portal.pagination import wants_cursor
+from cafex_portal.renderers import RawJSON
 
 from .. import access, selectors, services
 from ..annotation_json import AnnotationPages, annotations_as_api_json
@@ -66,9 +67,25 @@ class AnnotationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     def get_serializer_context(self) -> dict:
         return {**super().get_serializer_context(), "internal_notes": access.can_read_internal_notes(self.request.user)}
 
+    def retrieve(self, request: Request, *args, **kwargs) -> Response:
+        if not built_json.available():
+            return super().retrieve(request, *args, **kwargs)
+        shown = self._built(self.filter_queryset(self.get_queryset(ready_to_show=False)).filter(pk=kwargs["pk"]))
+        return Response(shown) if shown is not None else super().retrieve(request, *args, **kwargs)  # its 404
+
     def _show(self, annotation: MechanismAnnotation, status_code: int = status.HTTP_200_OK) -> Response:
+        """The annotation as its author or reviewer sees it after a write (as it was written, if now hidden)."""
+        if built_json.available():
+            shown = self._built(self.get_queryset(ready_to_show=False).filter(pk=annotation.pk))
+            if shown is not None:
+                return Response(shown, status=status_code)
         fresh = selectors.annotation_get(user=self.request.user, pk=annotation.pk) or annotation
         return Response(AnnotationSerializer(fresh, context=self.get_serializer_context()).data, status=status_code)
+
+    def _built(self, annotations) -> RawJSON | None:
+        """The one annotation `annotations` holds, built by PostgreSQL; None if it holds none."""
+        text, _ = annotations_as_api_json(annotations, internal_notes=self.get_serializer_context()["internal_notes"])
+        return RawJSON(text[1:-1]) if text != "[]" else None  # the list's only object
 
     @extend_schema(request=AnnotationCreateInputSerializer, responses={201: AnnotationSerializer, **WRITE_ERRORS})
     def create(self, request: Request) -> Response:

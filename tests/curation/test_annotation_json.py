@@ -190,3 +190,38 @@ def test_a_page_past_the_end_and_a_bad_page_are_errors_not_500s(records):
     assert client.get("/api/v1/annotations/?page=0").status_code == 404
     assert client.get("/api/v1/annotations/?page=x").status_code == 404
     assert client.get("/api/v1/annotations/?page_size=0").status_code == 400
+
+
+def test_one_annotation_is_the_serializers_for_each_role_and_a_hidden_one_is_not_found(records, monkeypatch):
+    clients = {"visitor": APIClient(), "editor": APIClient(), "author": APIClient()}
+    clients["editor"].force_authenticate(records["editor"])
+    clients["author"].force_authenticate(records["author"])
+    ids = list(MechanismAnnotation.objects.values_list("pk", flat=True))
+    for name, client in clients.items():
+        for pk in [*ids, 10**30]:
+            fast = client.get(f"/api/v1/annotations/{pk}/")
+            with monkeypatch.context() as serializer_only:
+                serializer_only.setattr(built_json, "available", lambda: False)
+                slow = client.get(f"/api/v1/annotations/{pk}/")
+            assert (fast.status_code, fast.json()) == (slow.status_code, slow.json()), (name, pk)
+    shown = {pk for pk in ids if clients["visitor"].get(f"/api/v1/annotations/{pk}/").status_code == 200}
+    assert len(shown) == 2  # the accepted ones
+
+
+def test_a_write_answers_the_annotation_as_a_read_then_shows_it(records):
+    draft = MechanismAnnotation.objects.get(state=State.DRAFT, author=records["author"])
+    client = APIClient()
+    client.force_authenticate(records["author"])
+    saved = client.patch(f"/api/v1/annotations/{draft.pk}/", {"version": draft.version, "notes": "New “note”."},
+                         format="json")  # fmt: skip
+    assert saved.status_code == 200, saved.content
+    assert saved.json()["notes"] == "New “note”." and saved.json()["version"] == draft.version + 1
+    assert saved.json() == client.get(f"/api/v1/annotations/{draft.pk}/").json()
+
+
+def test_the_browsable_api_lays_out_one_annotation_for_people(records):
+    accepted = MechanismAnnotation.objects.filter(state=State.ACCEPTED).first()
+    response = APIClient().get(f"/api/v1/annotations/{accepted.pk}/", HTTP_ACCEPT="text/html")
+    assert response.status_code == 200
+    assert b"&quot;id&quot;: " + str(accepted.pk).encode() in response.content  # indented, one key a line
+    assert b"&quot; : " not in response.content  # not PostgreSQL's own layout

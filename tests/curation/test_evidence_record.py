@@ -78,16 +78,16 @@ def test_the_api_reads_and_writes_the_system():
     payload = {"citation": CitationFactory().pk, "values": complete_values(), "cell_lines": "HGC-27"}
     created = client.post("/api/v1/annotations/", payload, format="json")
     assert created.status_code == 201
-    assert (created.data["cell_lines"], created.data["evidence_level"]) == ("HGC-27", "in_vitro")
+    assert (created.json()["cell_lines"], created.json()["evidence_level"]) == ("HGC-27", "in_vitro")
     bad = client.patch(
-        f"/api/v1/annotations/{created.data['id']}/",
-        {"version": created.data["version"], "species": "rat"},
+        f"/api/v1/annotations/{created.json()['id']}/",
+        {"version": created.json()["version"], "species": "rat"},
         format="json",
     )
     assert bad.status_code == 400 and "animal_model" in bad.data["errors"]
     wrong_type = client.patch(
-        f"/api/v1/annotations/{created.data['id']}/",
-        {"version": created.data["version"], "cell_lines": ["a"]},
+        f"/api/v1/annotations/{created.json()['id']}/",
+        {"version": created.json()["version"], "cell_lines": ["a"]},
         format="json",
     )
     assert wrong_type.status_code == 400 and "cell_lines" in wrong_type.data["errors"]
