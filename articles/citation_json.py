@@ -10,25 +10,31 @@ differ in every field, random titles and authors included.
 Searches (`q`) keep the serializer, as they add a snippet; SQLite, the embedded default, keeps it too.
 """
 
-import hashlib
 import json
 from collections.abc import Callable
-from urllib.parse import urlencode
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import connection
 from django.db.models import QuerySet
 from django.http import QueryDict
 
-from cafex_portal.built_json import BuiltPages, Empty, available, page_statement, timestamp_sql
+from cafex_portal import built_json
+from cafex_portal.built_json import (
+    BuiltPages,
+    Empty,
+    PageCache,
+    current_version,
+    log_version_sql,
+    page_statement,
+    timestamp_sql,
+)
 from cafex_portal.renderers import RawJSON
 
 from .models import Citation
 from .models.articles import plain_text
 
-# What CitationListChange's rows say of the data a statement sees: their total and the newest id.
-VERSION_SQL = "SELECT coalesce(sum(n), 0) || '.' || coalesce(max(id), 0) FROM articles_citationlistchange"
+# The version of the data a statement sees (CitationListChange; cafex_portal.built_json).
+VERSION_SQL = log_version_sql("articles_citationlistchange")
 
 # A float as Python writes it: PostgreSQL writes 2.0 as `2`, Python as `2.0` (a NaN or an infinity, which JSON
 # cannot hold, as null).
@@ -121,55 +127,25 @@ def _titles_finished(citations: list[dict]) -> list[dict]:
 def list_version() -> str | None:
     """The version of the data citation pages are built from (CitationListChange), or None where it is not kept
     (SQLite)."""
-    if not available():
+    return current_version(VERSION_SQL)
+
+
+def page_cache(*, pmid: int, params: QueryDict) -> PageCache | None:
+    """Where the pages of a review's public citation list that a request asks for are cached; None when they are
+    not (caching off, or a parameter such as `screening` whose answer depends on curation data or on who asks)."""
+    if not set(params) <= CACHED_PARAMETERS:
         return None
-    with connection.cursor() as cursor:
-        cursor.execute(VERSION_SQL)
-        return cursor.fetchone()[0]
-
-
-# Cached pages are made by this code: a change to the statement (a new field, say) must not meet pages it made
-# before, in the cache of a portal just upgraded.
-_FORMAT = hashlib.sha256((PAGE_SQL + SCORE_SQL + SIMPLE_TITLE + timestamp_sql("")).encode()).hexdigest()[:12]
-
-
-def cache_key(*, pmid: int, params: QueryDict) -> str | None:
-    """Where a page of the public citation list is cached: under the code's format, the version of the data, the
-    review and the request's parameters; None when the page is not cached (caching off, or a parameter such as
-    `screening` whose answer depends on curation data or on who asks)."""
-    if not settings.CITATION_PAGE_CACHE_SECONDS or not set(params) <= CACHED_PARAMETERS:
-        return None
-    version = list_version()
-    if version is None:
-        return None
-    asked = urlencode(sorted((name, value) for name in params for value in params.getlist(name)))
-    return f"citation-page:{_FORMAT}:{version}:{pmid}:{hashlib.sha256(asked.encode()).hexdigest()}"
+    return built_json.page_cache(
+        name=f"citation-page:{pmid}",
+        statement=PAGE_SQL + SCORE_SQL + SIMPLE_TITLE + timestamp_sql(""),
+        version_sql=VERSION_SQL,
+        params=params,
+        seconds=settings.CITATION_PAGE_CACHE_SECONDS,
+    )
 
 
 class CitationPages(BuiltPages):
-    """A filtered list of citations (made by `citations` when first needed) as a paginator counts and slices it,
-    the page asked for taken from the cache under `key` when it is there.
+    """A filtered list of citations as a paginator counts and slices it (cafex_portal.built_json.BuiltPages)."""
 
-    A page is cached only if the statement that built it saw the version of the data the key was made with, so a
-    change committed in between never leaves an old page under a newer version; and never from inside a
-    transaction, whose changes are not yet everyone's. On a hit the filters are not even built.
-    """
-
-    def __init__(self, citations: Callable[[], QuerySet[Citation]], *, key: str | None = None) -> None:
-        super().__init__(citations, _built)
-        self.key = key
-
-    def first_page(self, window: slice) -> None:
-        cached = cache.get(self._window_key(window)) if self.key else None
-        if isinstance(cached, tuple) and len(cached) == 2:
-            self._total, text = cached
-            self._built = (window, RawJSON(text))
-            return
-        page, self._total, version = _built(self.rows[window], counted=self.rows)
-        self._built = (window, page)
-        if self.key and self.key.split(":")[2] == version and not connection.in_atomic_block:
-            text = page if isinstance(page, RawJSON) else json.dumps(page, ensure_ascii=False)
-            cache.set(self._window_key(window), (self._total, str(text)), settings.CITATION_PAGE_CACHE_SECONDS)
-
-    def _window_key(self, window: slice) -> str:
-        return f"{self.key}:{window.start}:{window.stop}"
+    def __init__(self, citations: Callable[[], QuerySet[Citation]], *, cache: PageCache | None = None) -> None:
+        super().__init__(citations, _built, cache=cache)

@@ -10,15 +10,28 @@ from that queryset inside the same statement. tests/curation/test_annotation_jso
 serializer's.
 """
 
+from collections.abc import Iterable
+from typing import Any
+
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import connection
 from django.db.models import QuerySet
+from django.http import QueryDict
 
-from articles.models import Article, Citation, Review
-from cafex_portal.built_json import BuiltPages, Empty, page_statement, timestamp_sql
+from articles.models import Article, Citation, CitationListChange, Review
+from cafex_portal import built_json, roles
+from cafex_portal.built_json import (
+    BuiltPages,
+    Empty,
+    PageCache,
+    log_version_sql,
+    page_statement,
+    timestamp_sql,
+)
 from cafex_portal.renderers import RawJSON
 
-from .models import AnnotationComment, AnnotationTerm, Facet, MechanismAnnotation, Term
+from .models import AnnotationComment, AnnotationListChange, AnnotationTerm, Facet, MechanismAnnotation, Term
 
 TEXT_FIELDS = (
     "quote", "figure", "confidence", "notes", "cell_lines", "animal_model", "species", "patient_samples",
@@ -26,9 +39,17 @@ TEXT_FIELDS = (
 )  # fmt: skip
 
 
+# The version of what visitors see of the annotations: the curation data's change log and the articles' one
+# (cafex_portal.built_json).
+VERSION_SQL = f"({log_version_sql(AnnotationListChange._meta.db_table)} || '-' || {log_version_sql(CitationListChange._meta.db_table)})"
+
+# Parameters whose answer depends only on the data the version covers: the list's filters and its pages.
+CACHED_PARAMETERS = frozenset({"page", "page_size", "format"})
+
+
 def _page_sql() -> str:
     user = get_user_model()
-    username = user._meta.get_field(user.USERNAME_FIELD).column
+    username = user._meta.get_field("username").column  # as the serializer shows people
     values = ", ".join(f"'{facet}', coalesce(terms.{facet}, '[]'::json)" for facet in Facet.values)
     by_facet = ",\n    ".join(
         f"json_agg(term_json ORDER BY link.id) FILTER (WHERE term.facet = '{facet}') AS {facet}"
@@ -54,7 +75,8 @@ SELECT coalesce(json_agg(json_build_object(
   'comment_count', (SELECT count(*) FROM {AnnotationComment._meta.db_table} AS comment
                     WHERE comment.annotation_id = m.id)
 ) ORDER BY page.n), '[]')::text,
-  {{count}}
+  {{count}},
+  {VERSION_SQL}
 FROM unnest({{page}}) WITH ORDINALITY AS page(id, n)
 JOIN {MechanismAnnotation._meta.db_table} AS m ON m.id = page.id
 JOIN {Citation._meta.db_table} AS c ON c.id = m.citation_id
@@ -78,27 +100,41 @@ PAGE_SQL = _page_sql()
 
 def annotations_as_api_json(
     page: list[int] | QuerySet[MechanismAnnotation], *, internal_notes: bool, counted: QuerySet | None = None
-) -> tuple[RawJSON, int | None]:
+) -> tuple[RawJSON, int | None, str | None]:
     """The annotations of `page`, in its order, as AnnotationSerializer shows them (with the review comment only if
-    `internal_notes`), and the number of rows in `counted` (None if not given): one statement. `page` is a list of
-    ids or a sliced, ordered queryset, which then runs inside the statement."""
+    `internal_notes`), the number of rows in `counted` (None if not given) and the version of the data
+    (VERSION_SQL): one statement. `page` is a list of ids or a sliced, ordered queryset, which then runs inside
+    the statement."""
     try:
         ids, count, params = page_statement(page, counted)
     except Empty:
-        return RawJSON("[]"), 0
+        return RawJSON("[]"), 0, None
     sql = PAGE_SQL.format(page=ids, count=count, internal_notes="true" if internal_notes else "false")
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        text, total = cursor.fetchone()
-    return RawJSON(text), total
+        text, total, version = cursor.fetchone()
+    return RawJSON(text), total, version
+
+
+def page_cache(*, user: Any, params: QueryDict, filters: Iterable[str]) -> PageCache | None:
+    """Where the pages of the annotation list that a request asks for are cached: only visitors' (everyone else
+    sees their own work too), only for the list's `filters` and paging; None otherwise or when caching is off."""
+    if roles.is_authenticated(user) or not set(params) <= CACHED_PARAMETERS | set(filters):
+        return None
+    return built_json.page_cache(
+        name="annotation-page",
+        statement=PAGE_SQL,
+        version_sql=VERSION_SQL,
+        params=params,
+        seconds=settings.ANNOTATION_PAGE_CACHE_SECONDS,
+    )
 
 
 class AnnotationPages(BuiltPages):
-    """A filtered list of annotations, its pages built by annotations_as_api_json."""
+    """A filtered list of annotations as a paginator counts and slices it (cafex_portal.built_json.BuiltPages)."""
 
-    def __init__(self, annotations, *, internal_notes: bool) -> None:
-        super().__init__(
-            annotations, lambda page, counted=None: annotations_as_api_json(
-                page, internal_notes=internal_notes, counted=counted
-            ),
-        )  # fmt: skip
+    def __init__(self, annotations, *, internal_notes: bool, cache: PageCache | None = None) -> None:
+        def build(page, counted=None):
+            return annotations_as_api_json(page, internal_notes=internal_notes, counted=counted)
+
+        super().__init__(annotations, build, cache=cache)

@@ -8,6 +8,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
+from cafex_portal import built_json
 from cafex_portal.pagination import wants_cursor
 
 from .. import citation_json, selectors
@@ -98,7 +99,7 @@ class ReviewCitationList(generics.ListAPIView):
     def _page(self, request):
         """The page's results, and whether the whole list is empty."""
         cursor = wants_cursor(request)  # cursor pages are not counted: an empty one is an empty list
-        if not citation_json.available() or request.query_params.get("q"):
+        if not built_json.available() or request.query_params.get("q"):
             page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
             empty = not page if cursor else self.paginator.page.paginator.count == 0
             return self.get_serializer(page, many=True).data, empty
@@ -106,8 +107,8 @@ class ReviewCitationList(generics.ListAPIView):
             citations = self.filter_queryset(self.get_queryset()).prefetch_related(None)
             page = self.paginate_queryset(citations.values("id"))
             return citation_json.citations_as_api_json([row["id"] for row in page]), not page
-        key = citation_json.cache_key(pmid=self.kwargs["pmid"], params=request.query_params)
         pages = citation_json.CitationPages(
-            lambda: self.filter_queryset(self.get_queryset()).prefetch_related(None), key=key
+            lambda: self.filter_queryset(self.get_queryset()).prefetch_related(None),
+            cache=citation_json.page_cache(pmid=self.kwargs["pmid"], params=request.query_params),
         )
         return self.paginator.paginate_built(pages, request), pages.count() == 0

@@ -3,9 +3,11 @@
 from collections import defaultdict
 from difflib import SequenceMatcher
 
-from django.db import connection, transaction
+from django.db import transaction
 
-from ..models import Article, Citation, Review
+from cafex_portal.built_json import change_log_fold
+
+from ..models import Article, Citation, CitationListChange, Review
 from ..ncbi.records import Reference
 from ..selectors import articles_by_doi
 
@@ -181,18 +183,5 @@ def citations_link(
 
 
 def citation_list_changes_fold() -> None:
-    """Fold the change log's older rows into its newest (CitationListChange), keeping their total and the newest id,
-    so that the version of the data cached citation pages are kept under stays the same while the log stays short.
-    Rows other transactions are adding meanwhile are not yet visible here and stay as they are. PostgreSQL only."""
-    if connection.vendor != "postgresql":
-        return
-    with connection.cursor() as cursor:
-        cursor.execute(
-            """
-            WITH newest AS (SELECT max(id) AS id FROM articles_citationlistchange),
-                 folded AS (DELETE FROM articles_citationlistchange
-                            WHERE id < (SELECT id FROM newest) RETURNING n)
-            UPDATE articles_citationlistchange SET n = n + (SELECT coalesce(sum(n), 0) FROM folded)
-            WHERE id = (SELECT id FROM newest)
-            """
-        )
+    """Fold the change log of articles, citations and reviews (CitationListChange; cafex_portal.built_json)."""
+    change_log_fold(CitationListChange._meta.db_table)

@@ -185,6 +185,9 @@ else:
 # citations or reviews makes every cached page unreachable at once (articles.citation_json), and the seconds bound
 # how long unreachable pages take room in Redis. 0 turns it off.
 CITATION_PAGE_CACHE_SECONDS = env.int("CITATION_PAGE_CACHE_SECONDS", default=600)
+# The same for the pages of the annotation list that visitors read: a change to what they may see of the
+# annotations, or to articles, citations or reviews, makes them unreachable at once (curation.annotation_json).
+ANNOTATION_PAGE_CACHE_SECONDS = env.int("ANNOTATION_PAGE_CACHE_SECONDS", default=600)
 
 # --- NCBI E-utilities
 NCBI_EUTILS_BASE_URL = env("NCBI_EUTILS_BASE_URL", default="https://eutils.ncbi.nlm.nih.gov/entrez/eutils/")
@@ -214,6 +217,10 @@ CELERY_BEAT_SCHEDULE = {
     "close-stale-sync-runs": {
         "task": "articles.tasks.close_stale_sync_runs",
         "schedule": SYNC_STALE_SECONDS,
+    },
+    "fold-annotation-list-changes": {
+        "task": "curation.tasks.fold_annotation_list_changes",
+        "schedule": 600,
     },
 }
 

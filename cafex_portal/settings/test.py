@@ -29,7 +29,8 @@ CACHES["default"]["KEY_PREFIX"] = env("CAFEX_CACHE_PREFIX", default=f"test-{os.g
 # tests of the throttle lower them.
 REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"anon": "100000/min", "user": "100000/min"}}
 
-# Test transactions are rolled back, never committed, so the version of the data cached citation pages are kept
-# under (CitationListChange) never changes inside a test: cached pages would outlive the test's own changes. The
-# cache's tests turn it on with committed data.
+# Test transactions are rolled back, never committed, so the version of the data cached pages are kept under
+# (CitationListChange, AnnotationListChange) never changes inside a test: cached pages would outlive the test's own
+# changes. The caches' tests turn them on with committed data.
 CITATION_PAGE_CACHE_SECONDS = 0
+ANNOTATION_PAGE_CACHE_SECONDS = 0

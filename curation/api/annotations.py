@@ -12,7 +12,7 @@ from cafex_portal.pagination import wants_cursor
 from cafex_portal.renderers import RawJSON
 
 from .. import access, selectors, services
-from ..annotation_json import AnnotationPages, annotations_as_api_json
+from ..annotation_json import AnnotationPages, annotations_as_api_json, page_cache
 from ..filters import AnnotationFilter
 from ..models import MechanismAnnotation
 from ..models.annotations import SYSTEM_FIELDS
@@ -51,7 +51,7 @@ class AnnotationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
 
     def list(self, request: Request, *args, **kwargs) -> Response:
         """The page's annotations come as JSON from PostgreSQL (curation.annotation_json), the objects the serializer
-        makes at a fraction of the cost; SQLite uses the serializer."""
+        makes at a fraction of the cost, or for visitors from the cache; SQLite uses the serializer."""
         if not built_json.available():
             return super().list(request, *args, **kwargs)
         internal_notes = self.get_serializer_context()["internal_notes"]
@@ -60,7 +60,9 @@ class AnnotationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
             ids = [row["id"] for row in page]
             return self.get_paginated_response(annotations_as_api_json(ids, internal_notes=internal_notes)[0])
         pages = AnnotationPages(
-            lambda: self.filter_queryset(self.get_queryset(ready_to_show=False)), internal_notes=internal_notes
+            lambda: self.filter_queryset(self.get_queryset(ready_to_show=False)),
+            internal_notes=internal_notes,
+            cache=page_cache(user=request.user, params=request.query_params, filters=AnnotationFilter.base_filters),
         )
         return self.get_paginated_response(self.paginator.paginate_built(pages, request))
 
@@ -84,7 +86,7 @@ class AnnotationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
 
     def _built(self, annotations) -> RawJSON | None:
         """The one annotation `annotations` holds, built by PostgreSQL; None if it holds none."""
-        text, _ = annotations_as_api_json(annotations, internal_notes=self.get_serializer_context()["internal_notes"])
+        text = annotations_as_api_json(annotations, internal_notes=self.get_serializer_context()["internal_notes"])[0]
         return RawJSON(text[1:-1]) if text != "[]" else None  # the list's only object
 
     @extend_schema(request=AnnotationCreateInputSerializer, responses={201: AnnotationSerializer, **WRITE_ERRORS})

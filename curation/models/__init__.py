@@ -1,6 +1,7 @@
 """Curation models: vocabulary, screening, assignments and mechanism annotations with their history."""
 
 from .annotations import AnnotationComment, AnnotationRevision, AnnotationTerm, MechanismAnnotation
+from .changes import AnnotationListChange
 from .double import ConflictResolution, CuratorScreening, ReviewCurationSettings
 from .screening import Assignment, OutOfScopeReason, ScreeningDecision
 from .vocabulary import (
@@ -17,6 +18,7 @@ __all__ = [
     "IDENTIFIER_SOURCES",
     "SINGLE_VALUE_FACETS",
     "AnnotationComment",
+    "AnnotationListChange",
     "AnnotationRevision",
     "AnnotationTerm",
     "Assignment",

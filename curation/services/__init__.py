@@ -4,6 +4,7 @@ ConflictError (409, `extra={"current": …, "yours": …}`)."""
 
 from .annotations import annotation_claim, annotation_create, annotation_delete, annotation_update, comment_add
 from .assignments import assignment_create, assignment_delete
+from .changes import annotation_list_changes_fold
 from .history import annotation_snapshot
 from .screening import screening_set
 from .vocabulary import term_create, term_merge, term_reactivate, term_retire, term_update
@@ -15,6 +16,7 @@ __all__ = [
     "annotation_claim",
     "annotation_create",
     "annotation_delete",
+    "annotation_list_changes_fold",
     "annotation_reject",
     "annotation_revert",
     "annotation_snapshot",

@@ -92,25 +92,25 @@ def test_folding_the_change_log_keeps_the_version_and_the_cached_pages():
 def test_a_page_built_after_a_change_committed_is_not_cached_under_the_older_version():
     review = _review_with_citations()
     params = QueryDict("page_size=2")
-    key = citation_json.cache_key(pmid=review.article.pmid, params=params)
+    older = citation_json.page_cache(pmid=review.article.pmid, params=params)
     Article.objects.filter(citations__review=review).update(pages="1-2")  # commits: the version moves on
-    pages = citation_json.CitationPages(lambda: citation_list(review=review.pk), key=key)
+    pages = citation_json.CitationPages(lambda: citation_list(review=review.pk), cache=older)
     pages.first_page(slice(0, 2))
     assert json.loads(pages[0:2])[0]["article"]["pages"] == "1-2"
-    assert cache.get(f"{key}:0:2") is None
-    key = citation_json.cache_key(pmid=review.article.pmid, params=params)  # the version now
+    assert cache.get(f"{older.key}:0:2") is None
+    now = citation_json.page_cache(pmid=review.article.pmid, params=params)  # the version now
     with transaction.atomic():  # never cached from inside a transaction, whose changes are not yet everyone's
-        citation_json.CitationPages(lambda: citation_list(review=review.pk), key=key).first_page(slice(0, 2))
-    assert cache.get(f"{key}:0:2") is None
-    citation_json.CitationPages(lambda: citation_list(review=review.pk), key=key).first_page(slice(0, 2))
-    assert cache.get(f"{key}:0:2")[0] == 3
+        citation_json.CitationPages(lambda: citation_list(review=review.pk), cache=now).first_page(slice(0, 2))
+    assert cache.get(f"{now.key}:0:2") is None
+    citation_json.CitationPages(lambda: citation_list(review=review.pk), cache=now).first_page(slice(0, 2))
+    assert cache.get(f"{now.key}:0:2")[0] == 3
 
 
 def test_answers_that_depend_on_curation_or_on_who_asks_are_not_cached(settings):
     review = _review_with_citations()
     pmid = review.article.pmid
-    assert citation_json.cache_key(pmid=pmid, params=QueryDict("relation=reference&page=1")) is not None
+    assert citation_json.page_cache(pmid=pmid, params=QueryDict("relation=reference&page=1")) is not None
     for asked in ("screening=in_scope", "annotation_state=accepted", "q=exosome", "pagination=cursor", "x=1"):
-        assert citation_json.cache_key(pmid=pmid, params=QueryDict(asked)) is None, asked
+        assert citation_json.page_cache(pmid=pmid, params=QueryDict(asked)) is None, asked
     settings.CITATION_PAGE_CACHE_SECONDS = 0
-    assert citation_json.cache_key(pmid=pmid, params=QueryDict("page=1")) is None
+    assert citation_json.page_cache(pmid=pmid, params=QueryDict("page=1")) is None
