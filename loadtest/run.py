@@ -1,6 +1,6 @@
 """`make loadtest`: build the load-test database, serve it with gunicorn (production settings) and run locust.
 
-    python loadtest/run.py [--users 80] [--spawn-rate 20] [--duration 60] [--workers 2×cores+1] [--threads 1]
+    python loadtest/run.py [--users 56] [--spawn-rate 20] [--duration 60] [--workers 2×cores+1] [--threads 1]
                            [--keep-data] [--database-url URL] [--redis-url URL] [-- LOCUST ARGUMENTS]
 
 The database (default postgres://postgres@127.0.0.1:5432/cafex_loadtest) is dropped and built again by
@@ -115,7 +115,9 @@ def summary(prefix: Path, duration: float) -> str:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--users", type=int, default=int(os.environ.get("LOADTEST_USERS", 80)))
+    # 56 people: 31 API readers (each at most five requests a second) offer the goal's 150 API requests a second,
+    # beside 13 page readers, 6 searchers and 6 curators (the locustfile's weights)
+    parser.add_argument("--users", type=int, default=int(os.environ.get("LOADTEST_USERS", 56)))
     parser.add_argument("--spawn-rate", type=float, default=20)
     parser.add_argument("--duration", type=int, default=int(os.environ.get("LOADTEST_DURATION", 60)))
     # gunicorn's rule of thumb, as docs/deploy.md gives it: twice the cores plus one
