@@ -23,7 +23,6 @@ from cafex_portal.built_json import (
     BuiltPages,
     Empty,
     PageCache,
-    current_version,
     log_version_sql,
     page_statement,
     timestamp_sql,
@@ -122,12 +121,6 @@ def _titles_finished(citations: list[dict]) -> list[dict]:
         if article is not None and article["title"] is None:
             article["title"] = plain_text(article["title_html"])
     return citations
-
-
-def list_version() -> str | None:
-    """The version of the data citation pages are built from (CitationListChange), or None where it is not kept
-    (SQLite)."""
-    return current_version(VERSION_SQL)
 
 
 def page_cache(*, pmid: int, params: QueryDict) -> PageCache | None:

@@ -47,14 +47,25 @@ def timestamp_sql(column: str) -> str:
     )
 
 
+def one_column(rows: QuerySet) -> QuerySet:
+    """`rows` as a queryset whose ids a statement can take as one column: a DISTINCT one (facet and state filters
+    make them) selects its ordering's columns too, so it is asked again over its ids, in the same order."""
+    if not rows.query.distinct:
+        return rows
+    return rows.model.objects.filter(pk__in=rows.order_by().values("pk")).order_by(*rows.query.order_by)
+
+
 class Empty(Exception):
     """The page's filters can match nothing (an empty list of values): there is no statement to run."""
 
 
 def page_statement(page: list[int] | QuerySet, counted: QuerySet | None = None) -> tuple[str, str, list[Any]]:
-    """The SQL of a page's ids (an array, in order: the sliced, ordered `page`, or a list of ids), of the number of
-    rows in `counted` (or NULL), and their parameters, count first. A statement unnests the ids WITH ORDINALITY."""
+    """The SQL of a page's ids (an array, in order: an ordered queryset, whole or sliced, or a list of ids), of the
+    number of rows in `counted` (or NULL), and their parameters, count first. A statement unnests the ids WITH
+    ORDINALITY. A sliced queryset must be one_column already (BuiltPages slices its rows so)."""
     count, params = "NULL", []
+    if isinstance(page, QuerySet) and not page.query.is_sliced:
+        page = one_column(page)
     try:
         if counted is not None:
             count_sql, count_params = counted.values("id").order_by().query.sql_with_params()
@@ -137,10 +148,7 @@ class BuiltPages:
 
     @cached_property
     def rows(self) -> QuerySet:
-        rows = self._rows()
-        if rows.query.distinct:  # DISTINCT selects the ordering's columns too; the statement takes one column
-            rows = rows.model.objects.filter(pk__in=rows.order_by().values("pk")).order_by(*rows.query.order_by)
-        return rows
+        return one_column(self._rows())  # sliced into pages later
 
     def first_page(self, window: slice) -> None:
         key = f"{self.cache.key}:{window.start}:{window.stop}" if self.cache else None
@@ -151,7 +159,8 @@ class BuiltPages:
             return
         page, self._total, version = self._build(self.rows[window], counted=self.rows)
         self._built = (window, page)
-        if key and version == self.cache.version and not connection.in_atomic_block:
+        # An empty page is not kept: cheap to build again, and a stranger's made-up filters must not fill the cache.
+        if key and page not in ("[]", []) and version == self.cache.version and not connection.in_atomic_block:
             text = page if isinstance(page, RawJSON) else json.dumps(page, ensure_ascii=False)
             store.set(key, (self._total, str(text)), self.cache.seconds)
 

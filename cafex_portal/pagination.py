@@ -89,6 +89,8 @@ class PageNumberPagination(pagination.PageNumberPagination):
         number = self.get_page_number(request, paginator)
         if _SIZE.fullmatch(str(number)) and int(number) >= 1:  # counted and built in one statement
             source.first_page(slice((int(number) - 1) * size, int(number) * size))
+        else:  # filters are checked (a bad one is a 400) before the page number, as in a queryset's list
+            source.count()
         try:
             self.page = paginator.page(number)
         except InvalidPage as exc:

@@ -10,11 +10,13 @@ from that queryset inside the same statement. tests/curation/test_annotation_jso
 serializer's.
 """
 
+import functools
 from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AnonymousUser
 from django.db import connection
 from django.db.models import QuerySet
 from django.http import QueryDict
@@ -32,6 +34,7 @@ from cafex_portal.built_json import (
 from cafex_portal.renderers import RawJSON
 
 from .models import AnnotationComment, AnnotationListChange, AnnotationTerm, Facet, MechanismAnnotation, Term
+from .selectors import annotation_rows
 
 TEXT_FIELDS = (
     "quote", "figure", "confidence", "notes", "cell_lines", "animal_model", "species", "patient_samples",
@@ -123,11 +126,18 @@ def page_cache(*, user: Any, params: QueryDict, filters: Iterable[str]) -> PageC
         return None
     return built_json.page_cache(
         name="annotation-page",
-        statement=PAGE_SQL,
+        statement=PAGE_SQL + _visitors_rows_sql(),
         version_sql=VERSION_SQL,
         params=params,
         seconds=settings.ANNOTATION_PAGE_CACHE_SECONDS,
     )
+
+
+@functools.cache
+def _visitors_rows_sql() -> str:
+    """Which annotations visitors see, as SQL: part of what made a cached page, so that a portal upgraded to another
+    rule never reads pages the old one made."""
+    return str(annotation_rows(user=AnonymousUser()).query)
 
 
 class AnnotationPages(BuiltPages):

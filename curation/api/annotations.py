@@ -44,10 +44,13 @@ class AnnotationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     lookup_value_regex = r"\d+"
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
 
-    def get_queryset(self, ready_to_show: bool = True):
+    def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return MechanismAnnotation.objects.none()
-        return selectors.annotation_list(user=self.request.user, ready_to_show=ready_to_show)
+        return selectors.annotation_list(user=self.request.user)
+
+    def get_serializer_context(self) -> dict:
+        return {**super().get_serializer_context(), "internal_notes": access.can_read_internal_notes(self.request.user)}
 
     def list(self, request: Request, *args, **kwargs) -> Response:
         """The page's annotations come as JSON from PostgreSQL (curation.annotation_json), the objects the serializer
@@ -56,33 +59,39 @@ class AnnotationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
             return super().list(request, *args, **kwargs)
         internal_notes = self.get_serializer_context()["internal_notes"]
         if wants_cursor(request):  # the cursor pager filters and orders a queryset itself
-            page = self.paginate_queryset(self.filter_queryset(self.get_queryset(ready_to_show=False)).values("id"))
+            page = self.paginate_queryset(self._rows().values("id"))
             ids = [row["id"] for row in page]
             return self.get_paginated_response(annotations_as_api_json(ids, internal_notes=internal_notes)[0])
         pages = AnnotationPages(
-            lambda: self.filter_queryset(self.get_queryset(ready_to_show=False)),
+            self._rows,
             internal_notes=internal_notes,
             cache=page_cache(user=request.user, params=request.query_params, filters=AnnotationFilter.base_filters),
         )
         return self.get_paginated_response(self.paginator.paginate_built(pages, request))
 
-    def get_serializer_context(self) -> dict:
-        return {**super().get_serializer_context(), "internal_notes": access.can_read_internal_notes(self.request.user)}
-
     def retrieve(self, request: Request, *args, **kwargs) -> Response:
-        if not built_json.available():
-            return super().retrieve(request, *args, **kwargs)
-        shown = self._built(self.filter_queryset(self.get_queryset(ready_to_show=False)).filter(pk=kwargs["pk"]))
-        return Response(shown) if shown is not None else super().retrieve(request, *args, **kwargs)  # its 404
+        shown = self._built(self._rows().filter(pk=kwargs["pk"])) if self._built_here() else None
+        return Response(shown) if shown is not None else super().retrieve(request, *args, **kwargs)  # or its 404
 
     def _show(self, annotation: MechanismAnnotation, status_code: int = status.HTTP_200_OK) -> Response:
-        """The annotation as its author or reviewer sees it after a write (as it was written, if now hidden)."""
-        if built_json.available():
-            shown = self._built(self.get_queryset(ready_to_show=False).filter(pk=annotation.pk))
-            if shown is not None:
-                return Response(shown, status=status_code)
-        fresh = selectors.annotation_get(user=self.request.user, pk=annotation.pk) or annotation
-        return Response(AnnotationSerializer(fresh, context=self.get_serializer_context()).data, status=status_code)
+        """The annotation as the writer now sees it; as written if it is now hidden from them."""
+        if self._built_here():
+            shown = self._built(selectors.annotation_rows(user=self.request.user).filter(pk=annotation.pk))
+        else:
+            shown = None
+            annotation = selectors.annotation_get(user=self.request.user, pk=annotation.pk) or annotation
+        if shown is None:
+            shown = AnnotationSerializer(annotation, context=self.get_serializer_context()).data
+        return Response(shown, status=status_code)
+
+    def _rows(self):
+        """The annotations the caller may see, filtered as asked: the rows alone, for answers built by PostgreSQL."""
+        return self.filter_queryset(selectors.annotation_rows(user=self.request.user))
+
+    def _built_here(self) -> bool:
+        """Whether one annotation is built by PostgreSQL: not on SQLite, nor for the browsable API, whose forms start
+        from the serializer's object."""
+        return built_json.available() and self.request.accepted_renderer.format != "api"
 
     def _built(self, annotations) -> RawJSON | None:
         """The one annotation `annotations` holds, built by PostgreSQL; None if it holds none."""

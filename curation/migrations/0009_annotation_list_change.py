@@ -20,14 +20,15 @@ ANNOTATION_SEEN = (
     " OR OLD.author_id IS DISTINCT FROM NEW.author_id OR OLD.citation_id IS DISTINCT FROM NEW.citation_id"
 )
 
-# As articles' migration 0006: one row at the commit of each transaction that made such a change, only ever
-# inserted, so that no writer waits for another on the log.
+# As articles' migrations 0006 and 0007: one row at the commit of each transaction that made such a change, only
+# ever inserted, so that no writer waits for another on the log; its id is the transaction's own, which no other
+# row can have (rows restored with their ids, as tests do, never meet a sequence that lags behind them).
 FUNCTION = """
 CREATE FUNCTION curation_annotation_lists_changed() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   IF current_setting('curation.annotation_lists_changed', true) IS DISTINCT FROM txid_current()::text THEN
     PERFORM set_config('curation.annotation_lists_changed', txid_current()::text, true);
-    INSERT INTO curation_annotationlistchange (n) VALUES (1);
+    INSERT INTO curation_annotationlistchange (id, n) VALUES (txid_current(), 1);
   END IF;
   RETURN NULL;
 END $$

@@ -47,11 +47,15 @@ def annotation_visible_to(*, user: Any) -> QuerySet[MechanismAnnotation]:
     return annotations.filter(state=State.ACCEPTED)
 
 
-def annotation_list(*, user: Any, ready_to_show: bool = True) -> QuerySet[MechanismAnnotation]:
-    """Annotations the user may see, in review and citation order (the API's FilterSet narrows it), ready to show
-    unless asked otherwise (for pages built by PostgreSQL, curation.annotation_json, which need only the rows)."""
-    annotations = annotation_visible_to(user=user).order_by("citation__review", "citation", "created_at", "pk")
-    return annotation_prefetch(annotations) if ready_to_show else annotations
+def annotation_rows(*, user: Any) -> QuerySet[MechanismAnnotation]:
+    """Annotations the user may see, in review and citation order (the API's FilterSet narrows it): the rows alone,
+    as pages built by PostgreSQL (curation.annotation_json) take them."""
+    return annotation_visible_to(user=user).order_by("citation__review", "citation", "created_at", "pk")
+
+
+def annotation_list(*, user: Any) -> QuerySet[MechanismAnnotation]:
+    """annotation_rows, ready to show."""
+    return annotation_prefetch(annotation_rows(user=user))
 
 
 def annotation_get(*, user: Any, pk: int) -> MechanismAnnotation | None:

@@ -15,6 +15,7 @@ from articles import citation_json
 from articles.models import Article, Citation, CitationListChange, Review
 from articles.selectors import citation_list
 from articles.services import citation_list_changes_fold
+from cafex_portal.built_json import current_version
 
 from .factories import CitationFactory, ReviewFactory
 
@@ -65,27 +66,27 @@ def test_a_page_comes_from_the_cache_until_a_change_is_committed():
 
 def test_the_version_changes_once_per_committed_transaction_and_not_for_a_rolled_back_one():
     review = _review_with_citations(5)
-    before, changes = citation_json.list_version(), CitationListChange.objects.count()
+    before, changes = current_version(citation_json.VERSION_SQL), CitationListChange.objects.count()
     with transaction.atomic():
         Article.objects.filter(citations__review=review).update(volume="9")
         Citation.objects.filter(review=review).update(citation_text="x")
-        assert citation_json.list_version() == before  # changed at the commit, not before
-    after = citation_json.list_version()
+        assert current_version(citation_json.VERSION_SQL) == before  # changed at the commit, not before
+    after = current_version(citation_json.VERSION_SQL)
     assert after != before and CitationListChange.objects.count() == changes + 1
     with pytest.raises(RuntimeError), transaction.atomic():
         Article.objects.filter(citations__review=review).update(volume="10")
         raise RuntimeError("rolled back")
-    assert citation_json.list_version() == after
+    assert current_version(citation_json.VERSION_SQL) == after
 
 
 def test_folding_the_change_log_keeps_the_version_and_the_cached_pages():
     review = _review_with_citations()
     url = f"/api/v1/reviews/{review.article.pmid}/citations/"
     _get(url)
-    version = citation_json.list_version()
+    version = current_version(citation_json.VERSION_SQL)
     assert CitationListChange.objects.count() > 1
     citation_list_changes_fold()
-    assert CitationListChange.objects.count() == 1 and citation_json.list_version() == version
+    assert CitationListChange.objects.count() == 1 and current_version(citation_json.VERSION_SQL) == version
     assert not any("json_agg" in sql for sql in _get(url)[1])
 
 

@@ -139,3 +139,30 @@ def test_only_visitors_pages_are_cached_and_only_for_the_lists_own_parameters(re
     visitors_page(review, client)
     mine, built = visitors_page(review, client)
     assert built and mine["count"] == 3  # the author's own draft too, never from the visitors' cache
+
+
+def test_every_table_a_visitors_page_reads_moves_a_version_on():
+    """The triggers of migration 0009 (and articles' 0006) name the tables by hand; the rule of what visitors see
+    (curation.selectors) and the page's statement name them in code. Each table either reads must fire a log."""
+    from django.apps import apps
+
+    from curation.annotation_json import PAGE_SQL
+    from curation.selectors import annotation_rows
+
+    read = str(annotation_rows(user=AnonymousUser()).query) + PAGE_SQL
+    tables = {model._meta.db_table for model in apps.get_models() if f"{model._meta.db_table}" in read}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """SELECT DISTINCT t.tgrelid::regclass::text FROM pg_trigger t JOIN pg_proc p ON p.oid = t.tgfoid
+               WHERE p.proname IN ('curation_annotation_lists_changed', 'articles_citation_lists_changed')"""
+        )
+        logged = {row[0] for row in cursor.fetchall()}
+    assert {"curation_mechanismannotation", "articles_citation", "auth_user"} <= tables
+    assert tables - logged == {"curation_annotationlistchange", "articles_citationlistchange"}  # the logs, read
+
+
+def test_an_empty_page_is_not_kept(review):
+    for _ in range(2):
+        empty, built = visitors_page(review, author="nobody-at-all")
+        assert empty["count"] == 0 and built
+    assert visitors_page(review)[1] and not visitors_page(review)[1]  # a page with rows is kept

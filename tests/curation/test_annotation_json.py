@@ -16,7 +16,7 @@ from cafex_portal import built_json
 from curation import access
 from curation.annotation_json import annotations_as_api_json
 from curation.models import AnnotationComment, Facet, MechanismAnnotation, ReviewCurationSettings
-from curation.selectors import annotation_list
+from curation.selectors import annotation_list, annotation_rows
 from curation.serializers import AnnotationSerializer
 
 from .factories import (
@@ -45,7 +45,7 @@ def serialised(user, *, internal_notes: bool) -> list[dict]:
 
 
 def built(user, *, internal_notes: bool) -> list[dict]:
-    ids = list(annotation_list(user=user, ready_to_show=False).values_list("id", flat=True))
+    ids = list(annotation_rows(user=user).values_list("id", flat=True))
     return json.loads(annotations_as_api_json(ids, internal_notes=internal_notes)[0])
 
 
@@ -111,7 +111,7 @@ def test_the_review_comment_is_shown_only_to_who_may_read_it(records):
 
 
 def test_order_is_the_ids_order(records):
-    ids = list(annotation_list(user=records["editor"], ready_to_show=False).values_list("id", flat=True))
+    ids = list(annotation_rows(user=records["editor"]).values_list("id", flat=True))
     page = json.loads(annotations_as_api_json(ids[::-1], internal_notes=True)[0])
     assert [row["id"] for row in page] == ids[::-1]
     assert annotations_as_api_json([], internal_notes=True)[0] == "[]"
@@ -219,9 +219,32 @@ def test_a_write_answers_the_annotation_as_a_read_then_shows_it(records):
     assert saved.json() == client.get(f"/api/v1/annotations/{draft.pk}/").json()
 
 
-def test_the_browsable_api_lays_out_one_annotation_for_people(records):
+def test_one_annotation_is_laid_out_for_people_when_asked(records):
+    """Indented JSON (`Accept: application/json; indent=4`) is DRF's layout, not PostgreSQL's; the browsable API
+    shows the serializer's object, from which its edit form starts."""
     accepted = MechanismAnnotation.objects.filter(state=State.ACCEPTED).first()
-    response = APIClient().get(f"/api/v1/annotations/{accepted.pk}/", HTTP_ACCEPT="text/html")
-    assert response.status_code == 200
-    assert b"&quot;id&quot;: " + str(accepted.pk).encode() in response.content  # indented, one key a line
-    assert b"&quot; : " not in response.content  # not PostgreSQL's own layout
+    indented = APIClient().get(f"/api/v1/annotations/{accepted.pk}/", HTTP_ACCEPT="application/json; indent=4")
+    assert indented.status_code == 200
+    assert f'\n    "id": {accepted.pk},'.encode() in indented.content and b'" : ' not in indented.content
+    client = APIClient()
+    client.force_authenticate(records["editor"])
+    browsable = client.get(f"/api/v1/annotations/{accepted.pk}/", HTTP_ACCEPT="text/html")
+    assert browsable.status_code == 200
+    assert b"&quot;id&quot;: " + str(accepted.pk).encode() in browsable.content
+    assert b"&quot; : " not in browsable.content
+
+
+def test_a_filter_that_makes_the_list_distinct_works_on_one_annotation_too(records, monkeypatch):
+    accepted = MechanismAnnotation.objects.filter(state=State.ACCEPTED).first()
+    client = APIClient()
+    for path in (f"/api/v1/annotations/{accepted.pk}/?state=accepted", "/api/v1/annotations/?state=accepted"):
+        fast = client.get(path)
+        with monkeypatch.context() as serializer_only:
+            serializer_only.setattr(built_json, "available", lambda: False)
+            slow = client.get(path)
+        assert fast.status_code == 200 and fast.json() == slow.json(), path
+
+
+def test_a_bad_filter_is_named_before_a_bad_page_number(records):
+    response = APIClient().get("/api/v1/annotations/?page=abc&state=bogus")
+    assert response.status_code == 400 and "state" in response.json()["errors"]
