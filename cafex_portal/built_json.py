@@ -159,8 +159,7 @@ class BuiltPages:
             return
         page, self._total, version = self._build(self.rows[window], counted=self.rows)
         self._built = (window, page)
-        # An empty page is not kept: cheap to build again, and a stranger's made-up filters must not fill the cache.
-        if key and page not in ("[]", []) and version == self.cache.version and not connection.in_atomic_block:
+        if key and version == self.cache.version and not connection.in_atomic_block:
             text = page if isinstance(page, RawJSON) else json.dumps(page, ensure_ascii=False)
             store.set(key, (self._total, str(text)), self.cache.seconds)
 

@@ -159,10 +159,3 @@ def test_every_table_a_visitors_page_reads_moves_a_version_on():
         logged = {row[0] for row in cursor.fetchall()}
     assert {"curation_mechanismannotation", "articles_citation", "auth_user"} <= tables
     assert tables - logged == {"curation_annotationlistchange", "articles_citationlistchange"}  # the logs, read
-
-
-def test_an_empty_page_is_not_kept(review):
-    for _ in range(2):
-        empty, built = visitors_page(review, author="nobody-at-all")
-        assert empty["count"] == 0 and built
-    assert visitors_page(review)[1] and not visitors_page(review)[1]  # a page with rows is kept
