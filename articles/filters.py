@@ -55,7 +55,7 @@ class RankedSearchFilterSet(FilterSet):
 
     def filter_queryset(self, queryset: QuerySet) -> QuerySet:
         queryset = super().filter_queryset(queryset)
-        text = self.form.cleaned_data.get("q")
+        text = self.cleaned("q")
         return search.ranked(queryset, text, path=self.search_path) if text else queryset
 
 

@@ -36,7 +36,27 @@ class _Metaclass(FilterSetMetaclass):
 
 
 class FilterSet(django_filters.FilterSet, metaclass=_Metaclass):
-    """django-filter's FilterSet, copying its filters for each request shallowly (see _FiltersCopiedShallow)."""
+    """django-filter's FilterSet, copying its filters for each request shallowly (see _FiltersCopiedShallow), and
+    building no form for a request that names none of its filters (most pages of a list): such a request filters
+    nothing and has nothing to check, and the form cost a list about a tenth of its time."""
+
+    def asked(self) -> bool:
+        """Whether the request names one of the filters (a range filter's keys carry a suffix: `year_min`)."""
+        return any(key == name or key.startswith(f"{name}_") for key in self.data for name in self.filters)
+
+    def is_valid(self) -> bool:
+        return not self.asked() or super().is_valid()
+
+    @property
+    def errors(self):
+        return {} if not self.asked() else super().errors
+
+    def filter_queryset(self, queryset):
+        return super().filter_queryset(queryset) if self.asked() else queryset
+
+    def cleaned(self, name: str):
+        """One filter's value as asked; None when the request names no filter."""
+        return self.form.cleaned_data.get(name) if self.asked() else None
 
 
 class IdFilter(django_filters.NumberFilter):
