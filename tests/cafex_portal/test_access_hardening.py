@@ -15,8 +15,9 @@ from django.core.cache.backends.locmem import LocMemCache
 from django.core.cache.backends.redis import RedisCache
 from django.test import Client
 from rest_framework.authtoken.models import Token
-from rest_framework.throttling import AnonRateThrottle, SimpleRateThrottle, UserRateThrottle
+from rest_framework.throttling import AnonRateThrottle, SimpleRateThrottle
 
+from cafex_portal.throttling import SignedInRateThrottle
 from curation.models import Assignment
 from tests import factories
 from tests.articles.factories import ArticleFactory, CitationFactory
@@ -109,11 +110,22 @@ def test_signed_in_users_are_throttled_per_user(low_rates, api_client):
 def test_throttle_counts_live_in_the_shared_cache(settings):
     assert settings.REST_FRAMEWORK["DEFAULT_THROTTLE_CLASSES"] == [
         "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
+        "cafex_portal.throttling.SignedInRateThrottle",
     ]
     expected = RedisCache if os.environ.get("REDIS_URL") else LocMemCache
-    assert AnonRateThrottle.cache is UserRateThrottle.cache is cache
+    assert AnonRateThrottle.cache is SignedInRateThrottle.cache is cache
     assert isinstance(caches["default"], expected)
+
+
+def test_an_anonymous_client_is_counted_once_and_a_user_per_user(low_rates, api_client):
+    low_rates += ["throttle_anon_203.0.113.9", "throttle_user_203.0.113.9"]
+    cache.delete_many(low_rates)
+    assert Client(REMOTE_ADDR="203.0.113.9").get("/api/v1/reviews/").status_code == 200
+    assert cache.get("throttle_anon_203.0.113.9") and cache.get("throttle_user_203.0.113.9") is None
+    user = factories.curator("counted")
+    low_rates.append(f"throttle_user_{user.pk}")
+    api_client.force_authenticate(user)
+    assert api_client.get("/api/v1/assignments/").status_code == 200 and cache.get(f"throttle_user_{user.pk}")
 
 
 # --- settings from the environment
