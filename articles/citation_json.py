@@ -14,17 +14,15 @@ import json
 from collections.abc import Callable
 
 from django.conf import settings
-from django.db import connection
 from django.db.models import QuerySet
 from django.http import QueryDict
 
 from cafex_portal import built_json
 from cafex_portal.built_json import (
     BuiltPages,
-    Empty,
     PageCache,
     log_version_sql,
-    page_statement,
+    page_row,
     timestamp_sql,
 )
 from cafex_portal.renderers import RawJSON
@@ -103,15 +101,11 @@ def citations_as_api_json(page: list[int] | QuerySet[Citation]) -> RawJSON | lis
 def _built(page: list[int] | QuerySet[Citation], counted: QuerySet[Citation] | None = None):
     """The page's JSON, the number of citations in `counted` (None if not given) and the version of the data
     (VERSION_SQL), all read in one statement."""
-    try:
-        ids, count, params = page_statement(page, counted)
-    except Empty:
+    row = page_row(PAGE_SQL, page, counted, score=SCORE_SQL, version=VERSION_SQL, simple_title=SIMPLE_TITLE,
+                   synced_at=timestamp_sql("a.synced_at"))  # fmt: skip
+    if row is None:
         return RawJSON("[]"), 0, None
-    sql = PAGE_SQL.format(page=ids, count=count, score=SCORE_SQL, version=VERSION_SQL, simple_title=SIMPLE_TITLE,
-                          synced_at=timestamp_sql("a.synced_at"))  # fmt: skip
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        text, titles_left, total, version = cursor.fetchone()
+    text, titles_left, total, version = row
     return (RawJSON(text) if not titles_left else _titles_finished(json.loads(text))), total, version
 
 

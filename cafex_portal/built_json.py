@@ -55,11 +55,11 @@ def one_column(rows: QuerySet) -> QuerySet:
     return rows.model.objects.filter(pk__in=rows.order_by().values("pk")).order_by(*rows.query.order_by)
 
 
-class Empty(Exception):
+class _Empty(Exception):
     """The page's filters can match nothing (an empty list of values): there is no statement to run."""
 
 
-def page_statement(page: list[int] | QuerySet, counted: QuerySet | None = None) -> tuple[str, str, list[Any]]:
+def _page_statement(page: list[int] | QuerySet, counted: QuerySet | None = None) -> tuple[str, str, list[Any]]:
     """The SQL of a page's ids (an array, in order: an ordered queryset, whole or sliced, or a list of ids), of the
     number of rows in `counted` (or NULL), and their parameters, count first. A statement unnests the ids WITH
     ORDINALITY. A sliced queryset must be one_column already (BuiltPages slices its rows so)."""
@@ -74,8 +74,20 @@ def page_statement(page: list[int] | QuerySet, counted: QuerySet | None = None) 
             ids_sql, ids_params = page.values("id").query.sql_with_params()
             return f"ARRAY({ids_sql})", count, params + list(ids_params)
     except EmptyResultSet:
-        raise Empty from None
+        raise _Empty from None
     return "%s::bigint[]", count, [*params, list(page)]
+
+
+def page_row(statement: str, page: list[int] | QuerySet, counted: QuerySet | None = None, **parts: str) -> tuple | None:
+    """The one row of a page's statement: `statement` with its `{page}` (the page's ids, see _page_statement) and
+    `{count}` (of `counted`, or NULL) filled in, and its other `parts`; None when the filters can match nothing."""
+    try:
+        ids, count, params = _page_statement(page, counted)
+    except _Empty:
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute(statement.format(page=ids, count=count, **parts), params)
+        return cursor.fetchone()
 
 
 def log_version_sql(table: str) -> str:

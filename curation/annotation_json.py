@@ -17,7 +17,6 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
-from django.db import connection
 from django.db.models import QuerySet
 from django.http import QueryDict
 
@@ -25,10 +24,9 @@ from articles.models import Article, Citation, CitationListChange, Review
 from cafex_portal import built_json, roles
 from cafex_portal.built_json import (
     BuiltPages,
-    Empty,
     PageCache,
     log_version_sql,
-    page_statement,
+    page_row,
     timestamp_sql,
 )
 from cafex_portal.renderers import RawJSON
@@ -108,14 +106,10 @@ def annotations_as_api_json(
     `internal_notes`), the number of rows in `counted` (None if not given) and the version of the data
     (VERSION_SQL): one statement. `page` is a list of ids or a sliced, ordered queryset, which then runs inside
     the statement."""
-    try:
-        ids, count, params = page_statement(page, counted)
-    except Empty:
+    row = page_row(PAGE_SQL, page, counted, internal_notes="true" if internal_notes else "false")
+    if row is None:
         return RawJSON("[]"), 0, None
-    sql = PAGE_SQL.format(page=ids, count=count, internal_notes="true" if internal_notes else "false")
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        text, total, version = cursor.fetchone()
+    text, total, version = row
     return RawJSON(text), total, version
 
 
