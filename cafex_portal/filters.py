@@ -40,9 +40,13 @@ class FilterSet(django_filters.FilterSet, metaclass=_Metaclass):
     building no form for a request that names none of its filters (most pages of a list): such a request filters
     nothing and has nothing to check, and the form cost a list about a tenth of its time."""
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # Whether the request names one of the filters (a range filter's keys carry a suffix: `year_min`).
+        self._asked = any(key == name or key.startswith(f"{name}_") for key in self.data for name in self.filters)
+
     def asked(self) -> bool:
-        """Whether the request names one of the filters (a range filter's keys carry a suffix: `year_min`)."""
-        return any(key == name or key.startswith(f"{name}_") for key in self.data for name in self.filters)
+        return self._asked
 
     def is_valid(self) -> bool:
         return not self.asked() or super().is_valid()

@@ -104,11 +104,13 @@ class ReviewCitationList(generics.ListAPIView):
             empty = not page if cursor else self.paginator.page.paginator.count == 0
             return self.get_serializer(page, many=True).data, empty
         if cursor:  # the cursor pager filters and orders a queryset itself
-            citations = self.filter_queryset(self.get_queryset()).prefetch_related(None)
-            page = self.paginate_queryset(citations.values("id"))
+            page = self.paginate_queryset(self._rows().values("id"))
             return citation_json.citations_as_api_json([row["id"] for row in page]), not page
         pages = citation_json.CitationPages(
-            lambda: self.filter_queryset(self.get_queryset()).prefetch_related(None),
-            cache=citation_json.page_cache(pmid=self.kwargs["pmid"], params=request.query_params),
+            self._rows, cache=citation_json.page_cache(pmid=self.kwargs["pmid"], params=request.query_params)
         )
         return self.paginator.paginate_built(pages, request), pages.count() == 0
+
+    def _rows(self):
+        """The citations asked for, filtered: the rows alone, for pages built by PostgreSQL."""
+        return self.filter_queryset(self.get_queryset()).prefetch_related(None)
