@@ -1,8 +1,10 @@
 """Full-text search over articles: titles, abstracts, keywords, MeSH headings and author names, ranked, with snippets.
 
 The database keeps the index in step (migration 0003_article_search): on PostgreSQL a weighted `search_vector`
-column with a GIN index, ranked by ts_rank_cd and cut into snippets by ts_headline; on SQLite an FTS5 table ranked
-by bm25() with snippet(). Neither index is a model field, so no ordinary query fetches it.
+column, cut into snippets by ts_headline; on SQLite an FTS5 table ranked by bm25() with snippet(). Neither index is a
+model field, so no ordinary query fetches it. PostgreSQL indexes the column with RUM where the extension is
+installed (migration 0008), which returns matches best first by its own score, else with GIN, and then ranks every
+match with ts_rank_cd; `ranks_in_index` tells which.
 
 People type queries as into PubMed: words, "quoted phrases", OR between alternatives, AND (the default anyway),
 and -word or NOT word to exclude. `parse` reads that once, for both databases, and whatever else the text holds
@@ -20,7 +22,7 @@ import html
 import re
 from dataclasses import dataclass
 
-from django.db import NotSupportedError
+from django.db import NotSupportedError, connections
 from django.db.models import BooleanField, Expression, F, FloatField, QuerySet, TextField
 from django.utils.safestring import SafeString, mark_safe
 
@@ -170,16 +172,29 @@ class _Match(_ArticleSQL):
 
 
 class _Rank(_ArticleSQL):
-    """Higher is better on both databases."""
+    """Higher is better on both databases; on PostgreSQL, RUM's score where the index ranks (`in_index`)."""
 
     output_field_class = FloatField
 
+    def __init__(self, path: str, query: ParsedQuery, *, in_index: bool = False) -> None:
+        super().__init__(path, query)
+        self.function = "rum_ts_score" if in_index else "ts_rank_cd"
+
     def as_postgresql(self, compiler, connection):
-        return f'ts_rank_cd({self.table(compiler)}."search_vector", {_TSQUERY})', [self.query.websearch()]
+        return f'{self.function}({self.table(compiler)}."search_vector", {_TSQUERY})', [self.query.websearch()]
 
     def as_sqlite(self, compiler, connection):
         sql = f'(SELECT -{_BM25} FROM {_FTS} WHERE {_FTS} MATCH %s AND {_FTS}.rowid = {self.table(compiler)}."id")'
         return sql, [self.query.fts5()]
+
+
+class _Distance(_ArticleSQL):
+    """RUM's distance, 1 / its score: the RUM index returns matches in the order of exactly this expression."""
+
+    output_field_class = FloatField
+
+    def as_postgresql(self, compiler, connection):
+        return f'{self.table(compiler)}."search_vector" <=> {_TSQUERY}', [self.query.websearch()]
 
 
 class _Snippet(_ArticleSQL):
@@ -235,6 +250,25 @@ class _TitleMarks(_ArticleSQL):
 
 # --- reads ------------------------------------------------------------------------------------------------------
 
+_RUM_INDEX_SQL = """
+SELECT EXISTS (SELECT 1 FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_am m ON m.oid = c.relam
+                WHERE i.indrelid = 'articles_article'::regclass AND m.amname = 'rum')
+"""
+_ranks_in_index: dict[str, bool] = {}  # by database name: the index only changes with a migration
+
+
+def ranks_in_index(connection) -> bool:
+    """Whether the search index returns matches best first: a RUM index on PostgreSQL (migration 0008). Asked of
+    the catalog once per process and database."""
+    if connection.vendor != "postgresql":
+        return False
+    name = connection.settings_dict["NAME"]
+    if name not in _ranks_in_index:
+        with connection.cursor() as cursor:
+            cursor.execute(_RUM_INDEX_SQL)
+            _ranks_in_index[name] = cursor.fetchone()[0]
+    return _ranks_in_index[name]
+
 
 def matching(queryset: QuerySet, query: str | ParsedQuery, *, path: str = "") -> QuerySet:
     """`queryset` narrowed to rows whose article matches `query`, unordered and without rank or snippet: for
@@ -245,8 +279,12 @@ def matching(queryset: QuerySet, query: str | ParsedQuery, *, path: str = "") ->
 
 
 def ranked(queryset: QuerySet, query: str | ParsedQuery, *, path: str = "", with_title: bool = False) -> QuerySet:
-    """`matching`, best first (ties by id), each row annotated with `search_rank` and `search_snippet` (pass it to
+    """`matching`, best first, each row annotated with `search_rank` and `search_snippet` (pass it to
     `snippet_html`), and with `search_title`, the whole title marked, when `with_title`.
+
+    Equal ranks come in id order, except where the index ranks (`ranks_in_index`): PostgreSQL reads matches from a
+    RUM index in order only for an ORDER BY of its distance alone (a tie-break after it would sort every match), so
+    equal scores keep the index's order there.
 
     Snippets cost only the rows fetched: PostgreSQL evaluates ts_headline after the sort and the limit, so a page
     of 20 costs 20 headlines however many rows match.
@@ -254,13 +292,15 @@ def ranked(queryset: QuerySet, query: str | ParsedQuery, *, path: str = "", with
     parsed = parse(query) if isinstance(query, str) else query
     if parsed.empty:
         return queryset.none()
+    in_index = ranks_in_index(connections[queryset.db])
     marks = {"search_snippet": _Snippet(path, parsed)}
     if with_title:
         marks["search_title"] = _TitleMarks(path, parsed)
+    order = [_Distance(path, parsed).asc()] if in_index else ["-search_rank", "pk"]
     return (
         matching(queryset, parsed, path=path)
-        .annotate(search_rank=_Rank(path, parsed), **marks)
-        .order_by("-search_rank", "pk")
+        .annotate(search_rank=_Rank(path, parsed, in_index=in_index), **marks)
+        .order_by(*order)
     )
 
 

@@ -33,8 +33,9 @@ def compose() -> dict:
 
 
 def app_services() -> dict[str, dict]:
-    """The services built from the portal's image (the others are PostgreSQL and Redis)."""
-    return {name: service for name, service in compose()["services"].items() if "build" in service}
+    """The services built from the portal's image (the others are PostgreSQL, built from docker/postgres, and
+    Redis)."""
+    return {name: service for name, service in compose()["services"].items() if service.get("build") == "."}
 
 
 def command_text(command) -> str:
