@@ -2,9 +2,9 @@
 
 The database keeps the index in step (migration 0003_article_search): on PostgreSQL a weighted `search_vector`
 column, cut into snippets by ts_headline; on SQLite an FTS5 table ranked by bm25() with snippet(). Neither index is a
-model field, so no ordinary query fetches it. PostgreSQL indexes the column with RUM where the extension is
-installed (migration 0008), which returns matches best first by its own score, else with GIN, and then ranks every
-match with ts_rank_cd; `ranks_in_index` tells which.
+model field, so no ordinary query fetches it. PostgreSQL indexes the column with GIN, which finds matches, and
+where the extension is installed also with RUM (migration 0008), which returns them best first by its own score: a
+query expected to match many articles is ranked by RUM, any other by ts_rank_cd over its matches (`ranks_in_index`).
 
 People type queries as into PubMed: words, "quoted phrases", OR between alternatives, AND (the default anyway),
 and -word or NOT word to exclude. `parse` reads that once, for both databases, and whatever else the text holds
@@ -19,6 +19,7 @@ holding markup is shown as text, never run.
 from __future__ import annotations
 
 import html
+import json
 import re
 from dataclasses import dataclass
 
@@ -250,24 +251,40 @@ class _TitleMarks(_ArticleSQL):
 
 # --- reads ------------------------------------------------------------------------------------------------------
 
+RANK_IN_INDEX_FROM = 1_000  # expected matches from which RUM ranks faster (docs/benchmarks.md)
+
 _RUM_INDEX_SQL = """
 SELECT EXISTS (SELECT 1 FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_am m ON m.oid = c.relam
                 WHERE i.indrelid = 'articles_article'::regclass AND m.amname = 'rum')
 """
-_ranks_in_index: dict[str, bool] = {}  # by database name: the index only changes with a migration
+_ESTIMATE_SQL = f"EXPLAIN (FORMAT JSON) SELECT 1 FROM articles_article WHERE search_vector @@ {_TSQUERY}"
+_has_rum_index: dict[str, bool] = {}  # by database name: the index only changes with a migration
 
 
-def ranks_in_index(connection) -> bool:
-    """Whether the search index returns matches best first: a RUM index on PostgreSQL (migration 0008). Asked of
-    the catalog once per process and database."""
+def has_rum_index(connection) -> bool:
+    """Whether PostgreSQL has the RUM search index (migration 0008); asked of the catalog once per process and
+    database."""
     if connection.vendor != "postgresql":
         return False
     name = connection.settings_dict["NAME"]
-    if name not in _ranks_in_index:
+    if name not in _has_rum_index:
         with connection.cursor() as cursor:
             cursor.execute(_RUM_INDEX_SQL)
-            _ranks_in_index[name] = cursor.fetchone()[0]
-    return _ranks_in_index[name]
+            _has_rum_index[name] = cursor.fetchone()[0]
+    return _has_rum_index[name]
+
+
+def ranks_in_index(connection, query: ParsedQuery) -> bool:
+    """Whether the RUM index ranks `query`: where there is one, for a query the planner expects to match at least
+    RANK_IN_INDEX_FROM articles. RUM scores every match inside the index and checks phrases more slowly than GIN
+    with the table do, so a query with fewer matches is ranked faster from the table."""
+    if not has_rum_index(connection):
+        return False
+    with connection.cursor() as cursor:
+        cursor.execute(_ESTIMATE_SQL, [query.websearch()])
+        plan = cursor.fetchone()[0]
+    plan = json.loads(plan) if isinstance(plan, str) else plan
+    return plan[0]["Plan"]["Plan Rows"] >= RANK_IN_INDEX_FROM
 
 
 def matching(queryset: QuerySet, query: str | ParsedQuery, *, path: str = "") -> QuerySet:
@@ -282,8 +299,8 @@ def ranked(queryset: QuerySet, query: str | ParsedQuery, *, path: str = "", with
     """`matching`, best first, each row annotated with `search_rank` and `search_snippet` (pass it to
     `snippet_html`), and with `search_title`, the whole title marked, when `with_title`.
 
-    Equal ranks come in id order, except where the index ranks (`ranks_in_index`): PostgreSQL reads matches from a
-    RUM index in order only for an ORDER BY of its distance alone (a tie-break after it would sort every match), so
+    Equal ranks come in id order, except where the RUM index ranks (`ranks_in_index`): PostgreSQL reads matches
+    from it in order only for an ORDER BY of its distance alone (a tie-break after it would sort every match), so
     equal scores keep the index's order there.
 
     Snippets cost only the rows fetched: PostgreSQL evaluates ts_headline after the sort and the limit, so a page
@@ -292,7 +309,7 @@ def ranked(queryset: QuerySet, query: str | ParsedQuery, *, path: str = "", with
     parsed = parse(query) if isinstance(query, str) else query
     if parsed.empty:
         return queryset.none()
-    in_index = ranks_in_index(connections[queryset.db])
+    in_index = ranks_in_index(connections[queryset.db], parsed)
     marks = {"search_snippet": _Snippet(path, parsed)}
     if with_title:
         marks["search_title"] = _TitleMarks(path, parsed)

@@ -194,7 +194,7 @@ def _search_ranking_every_match(query: str) -> Callable[[], list[str]]:
     work = _search(query)
 
     def run() -> list[str]:
-        with mock.patch.object(search, "ranks_in_index", lambda connection: False):
+        with mock.patch.object(search, "ranks_in_index", lambda connection, query: False):
             return work()
 
     return run
@@ -222,7 +222,11 @@ def run(*, quick: bool = False, articles: int | None = None) -> None:
         rows.append((f"citations, ?relation={relation}, 100 (API)", median_ms(_get(client, url, params)), ""))
     cursor_page = {"page_size": 100, "pagination": "cursor"}
     rows.append(("citations, first cursor page of 100 (API)", median_ms(_get(client, url, cursor_page)), ""))
-    index = "RUM: matches best first" if search.ranks_in_index(connection) else "GIN: ts_rank_cd over every match"
+    index = (
+        f"GIN, and RUM for queries expected to match {search.RANK_IN_INDEX_FROM:,} articles or more"
+        if search.has_rum_index(connection)
+        else "GIN only: ts_rank_cd over every match"
+    )
     print(f"  search index: {index}")
     for label, query in QUERIES:
         hits = search.matching(Article.objects.all(), query).count()

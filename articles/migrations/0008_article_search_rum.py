@@ -1,23 +1,24 @@
-"""On PostgreSQL with the RUM extension, the search index gives matches best first (read by articles/search.py).
+"""On PostgreSQL with the RUM extension, a second search index that gives matches best first (articles/search.py).
 
-A GIN index (migration 0003) finds the matches but cannot order them, so ranking read the vector of every match
-from the table: about 200 ms for a word in a third of 100,000 articles. A RUM index keeps each word's positions
-in the index and returns the matches in the order of its score (`search_vector <=> query`), reading from the table
-only the rows a page shows. It answers `@@` too, so it replaces the GIN index: each write updates one search index.
+The GIN index (migration 0003) finds the matches but cannot order them, so ranking reads the vector of every match
+from the table: about 200 ms for a word in a third of 100,000 articles. A RUM index keeps each word's positions in
+the index and returns the matches in the order of its score (`search_vector <=> query`), reading from the table
+only the rows a page shows. It scores every match inside the index, though, and checks a phrase more slowly than
+GIN and the table do, so search uses it only for queries that match many articles; GIN stays for the others and
+for counting.
 
 RUM is not part of PostgreSQL itself (Debian and the PostgreSQL apt repository package it as postgresql-NN-rum;
-docs/deploy.md). Where it is not installed, or this database role may not create it, the GIN index stays and
-search ranks each match with ts_rank_cd. To move such a database to RUM later, install the extension and run
-`manage.py migrate articles 0007` then `manage.py migrate`.
+docs/deploy.md). Where it is not installed, or this database role may not create it, there is only the GIN index
+and search ranks every match with ts_rank_cd. To add the RUM index to such a database later, install the extension
+and run `manage.py migrate articles 0007` then `manage.py migrate`.
 """
 
 from django.db import DatabaseError, migrations, transaction
 
-GIN_INDEX = "articles_article_search_idx"
 RUM_INDEX = "articles_article_search_rum"
 
 
-def use_rum(apps, schema_editor) -> None:
+def add_rum(apps, schema_editor) -> None:
     connection = schema_editor.connection
     if connection.vendor != "postgresql":
         return
@@ -31,18 +32,16 @@ def use_rum(apps, schema_editor) -> None:
         except DatabaseError:  # a role that may not create extensions: search stays on GIN
             return
         cursor.execute(f"CREATE INDEX {RUM_INDEX} ON articles_article USING rum (search_vector rum_tsvector_ops)")
-        cursor.execute(f"DROP INDEX IF EXISTS {GIN_INDEX}")
 
 
-def use_gin(apps, schema_editor) -> None:
+def drop_rum(apps, schema_editor) -> None:
     if schema_editor.connection.vendor != "postgresql":
         return
     with schema_editor.connection.cursor() as cursor:
-        cursor.execute(f"CREATE INDEX IF NOT EXISTS {GIN_INDEX} ON articles_article USING gin (search_vector)")
         cursor.execute(f"DROP INDEX IF EXISTS {RUM_INDEX}")
 
 
 class Migration(migrations.Migration):
     dependencies = [("articles", "0007_citation_list_change_txid")]
 
-    operations = [migrations.RunPython(use_rum, use_gin, elidable=False)]
+    operations = [migrations.RunPython(add_rum, drop_rum, elidable=False)]
