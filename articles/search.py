@@ -3,8 +3,8 @@
 The database keeps the index in step (migration 0003_article_search): on PostgreSQL a weighted `search_vector`
 column, cut into snippets by ts_headline; on SQLite an FTS5 table ranked by bm25() with snippet(). Neither index is a
 model field, so no ordinary query fetches it. PostgreSQL indexes the column with GIN, which finds matches, and
-where the extension is installed also with RUM (migration 0008), which returns them best first by its own score: a
-query expected to match many articles is ranked by RUM, any other by ts_rank_cd over its matches (`ranks_in_index`).
+where the extension is installed also with RUM (migration 0008), which returns them best first by its own score;
+`ranks_in_index` says which queries RUM ranks, and the others are ranked by ts_rank_cd over their matches.
 
 People type queries as into PubMed: words, "quoted phrases", OR between alternatives, AND (the default anyway),
 and -word or NOT word to exclude. `parse` reads that once, for both databases, and whatever else the text holds
@@ -251,7 +251,7 @@ class _TitleMarks(_ArticleSQL):
 
 # --- reads ------------------------------------------------------------------------------------------------------
 
-RANK_IN_INDEX_FROM = 1_000  # expected matches from which RUM ranks faster (docs/benchmarks.md)
+RANK_IN_INDEX_FROM = 1_000  # expected matches from which RUM ranks words that must come together faster
 
 _RUM_INDEX_SQL = """
 SELECT EXISTS (SELECT 1 FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_am m ON m.oid = c.relam
@@ -275,11 +275,15 @@ def has_rum_index(connection) -> bool:
 
 
 def ranks_in_index(connection, query: ParsedQuery) -> bool:
-    """Whether the RUM index ranks `query`: where there is one, for a query the planner expects to match at least
-    RANK_IN_INDEX_FROM articles. RUM scores every match inside the index and checks phrases more slowly than GIN
-    with the table do, so a query with fewer matches is ranked faster from the table."""
+    """Whether the RUM index ranks `query`, where there is one. RUM reads every occurrence of the query's words in
+    the index, and checks a phrase more slowly than GIN with the table: it is the faster for a word or alternative
+    words (with any exclusions), whose matches are those occurrences, but words that must come together, or a
+    phrase, may match far fewer articles than their commonest word is in. Those are ranked by RUM only when the
+    planner expects at least RANK_IN_INDEX_FROM matches."""
     if not has_rum_index(connection):
         return False
+    if len(query.groups) == 1 and not any(" " in term for term in query.groups[0]):
+        return True
     with connection.cursor() as cursor:
         cursor.execute(_ESTIMATE_SQL, [query.websearch()])
         plan = cursor.fetchone()[0]

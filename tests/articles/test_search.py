@@ -192,22 +192,25 @@ def test_postgresql_reads_matches_best_first_from_a_rum_index(corpus, monkeypatc
         assert "Sort" not in plan, plan
 
 
-def test_only_a_query_expected_to_match_many_articles_is_ranked_by_rum(corpus, monkeypatch):
-    """RUM scores every match inside the index and checks phrases slowly; a query with few matches is ranked from
-    the table, by ts_rank_cd and then id. The planner's estimate decides."""
+def test_rum_ranks_words_and_alternatives_and_what_the_planner_expects_to_match_often(corpus, monkeypatch):
+    """RUM reads every occurrence of the query's words: a word or alternatives are always its, but words that must
+    come together (or a phrase) are ranked from the table, by ts_rank_cd and then id, unless the planner expects
+    many matches."""
     _skip_without_rum()
-    for number in range(40):
+    for number in range(60):
         _article(f"Senescence record {number}", "Senescent fibroblasts in ageing tissue.")
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE articles_article")
     monkeypatch.setattr(search, "RANK_IN_INDEX_FROM", 30)
-    assert search.ranks_in_index(connection, search.parse("senescence"))
-    assert not search.ranks_in_index(connection, search.parse("ferroptosis"))
-    assert not search.ranks_in_index(connection, search.parse('"senescent fibroblasts" ferroptosis'))
-    common, rare = (str(search.article_search(query=text).query) for text in ("senescence", "ferroptosis"))
-    assert "<=>" in common and "rum_ts_score" in common and "ts_rank_cd" not in common
-    assert "<=>" not in rare and "ts_rank_cd" in rare
-    assert len(_found("senescence")) == 40
+    for text in ("ferroptosis", "cisplatin OR senescence", "ferroptosis -mice"):
+        assert search.ranks_in_index(connection, search.parse(text)), text
+    assert search.ranks_in_index(connection, search.parse("senescence ageing"))
+    for text in ("senescence ferroptosis", '"gastric cancer"', '"senescent fibroblasts" ferroptosis'):
+        assert not search.ranks_in_index(connection, search.parse(text)), text
+    by_rum, from_table = (str(search.article_search(query=text).query) for text in ("senescence", '"gastric cancer"'))
+    assert "<=>" in by_rum and "rum_ts_score" in by_rum and "ts_rank_cd" not in by_rum
+    assert "<=>" not in from_table and "ts_rank_cd" in from_table
+    assert len(_found("senescence")) == 60 and _found('"gastric cancer"') == [corpus["phrase"].pk]
 
 
 def test_the_rum_migration_goes_back_and_forth(corpus):
