@@ -4,7 +4,8 @@ The database keeps the index in step (migration 0003_article_search): on Postgre
 column, cut into snippets by ts_headline; on SQLite an FTS5 table ranked by bm25() with snippet(). Neither index is a
 model field, so no ordinary query fetches it. PostgreSQL indexes the column with GIN, which finds matches, and
 where the extension is installed also with RUM (migration 0008), which returns them best first by its own score;
-`ranks_in_index` says which queries RUM ranks, and the others are ranked by ts_rank_cd over their matches.
+`ranks_in_index` and `ranked` say which searches RUM ranks, and the others are ranked by ts_rank_cd over their
+matches.
 
 People type queries as into PubMed: words, "quoted phrases", OR between alternatives, AND (the default anyway),
 and -word or NOT word to exclude. `parse` reads that once, for both databases, and whatever else the text holds
@@ -251,7 +252,9 @@ class _TitleMarks(_ArticleSQL):
 
 # --- reads ------------------------------------------------------------------------------------------------------
 
-RANK_IN_INDEX_FROM = 1_000  # expected matches from which RUM ranks words that must come together faster
+# Expected matches from which RUM ranks. PostgreSQL expects a word its statistics do not list among the commonest
+# to be in 0.5% of articles at most (500 of 100,000), and words that must come together in far fewer.
+RANK_IN_INDEX_FROM = 400
 
 _RUM_INDEX_SQL = """
 SELECT EXISTS (SELECT 1 FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_am m ON m.oid = c.relam
@@ -275,15 +278,12 @@ def has_rum_index(connection) -> bool:
 
 
 def ranks_in_index(connection, query: ParsedQuery) -> bool:
-    """Whether the RUM index ranks `query`, where there is one. RUM reads every occurrence of the query's words in
-    the index, and checks a phrase more slowly than GIN with the table: it is the faster for a word or alternative
-    words (with any exclusions), whose matches are those occurrences, but words that must come together, or a
-    phrase, may match far fewer articles than their commonest word is in. Those are ranked by RUM only when the
-    planner expects at least RANK_IN_INDEX_FROM matches."""
+    """Whether the RUM index ranks `query` over all articles: where there is one, for a query the planner expects
+    to match at least RANK_IN_INDEX_FROM articles. RUM reads every occurrence of the query's words in the index and
+    checks a phrase more slowly than GIN with the table, so words that must come together but seldom do are ranked
+    faster from the table; and only for a large result does the planner always read RUM's order rather than sort."""
     if not has_rum_index(connection):
         return False
-    if len(query.groups) == 1 and not any(" " in term for term in query.groups[0]):
-        return True
     with connection.cursor() as cursor:
         cursor.execute(_ESTIMATE_SQL, [query.websearch()])
         plan = cursor.fetchone()[0]
@@ -305,7 +305,9 @@ def ranked(queryset: QuerySet, query: str | ParsedQuery, *, path: str = "", with
 
     Equal ranks come in id order, except where the RUM index ranks (`ranks_in_index`): PostgreSQL reads matches
     from it in order only for an ORDER BY of its distance alone (a tie-break after it would sort every match), so
-    equal scores keep the index's order there.
+    equal scores keep the index's order, which is the same for every page. RUM ranks only a search of all
+    articles: with other filters the planner may sort a few rows itself instead, and a sort puts equal distances
+    in a different order for a different page; ranked from the table, the order ends with the id.
 
     Snippets cost only the rows fetched: PostgreSQL evaluates ts_headline after the sort and the limit, so a page
     of 20 costs 20 headlines however many rows match.
@@ -313,7 +315,7 @@ def ranked(queryset: QuerySet, query: str | ParsedQuery, *, path: str = "", with
     parsed = parse(query) if isinstance(query, str) else query
     if parsed.empty:
         return queryset.none()
-    in_index = ranks_in_index(connections[queryset.db], parsed)
+    in_index = not path and not queryset.query.where and ranks_in_index(connections[queryset.db], parsed)
     marks = {"search_snippet": _Snippet(path, parsed)}
     if with_title:
         marks["search_title"] = _TitleMarks(path, parsed)
