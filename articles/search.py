@@ -173,6 +173,27 @@ class _Match(_ArticleSQL):
         return f'{self.table(compiler)}."id" IN (SELECT rowid FROM {_FTS} WHERE {_FTS} MATCH %s)', [self.query.fts5()]
 
 
+class _PageOfRumMatches(_Match):
+    """The match; when the query asks for its first `high_mark` rows by RUM's distance, only the articles that can
+    be among them (all of which match): the first `high_mark` in the RUM index's order and every article tied with the last of them
+    (FETCH FIRST … WITH TIES). PostgreSQL reads those best first from the index; the query then orders them by
+    distance and id, so equal distances come in id order on every page, whichever plan finds them. A count, or a
+    list in another order (the cursor's), gets the plain match."""
+
+    def as_postgresql(self, compiler, connection):
+        query = compiler.query
+        if query.high_mark is None or not any(
+            isinstance(getattr(order, "expression", None), _Distance) for order in query.order_by
+        ):
+            return super().as_postgresql(compiler, connection)
+        candidates = (
+            f'SELECT "id" FROM "articles_article" WHERE "search_vector" @@ {_TSQUERY} '
+            f'ORDER BY "search_vector" <=> {_TSQUERY} FETCH FIRST %s ROWS WITH TIES'
+        )
+        words = self.query.websearch()
+        return f'{self.table(compiler)}."id" IN ({candidates})', [words, words, query.high_mark]
+
+
 class _Rank(_ArticleSQL):
     """Higher is better on both databases; on PostgreSQL, RUM's score where the index ranks (`in_index`)."""
 
@@ -256,10 +277,7 @@ class _TitleMarks(_ArticleSQL):
 # to be in 0.5% of articles at most (500 of 100,000), and words that must come together in far fewer.
 RANK_IN_INDEX_FROM = 400
 
-_RUM_INDEX_SQL = """
-SELECT EXISTS (SELECT 1 FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_am m ON m.oid = c.relam
-                WHERE i.indrelid = 'articles_article'::regclass AND m.amname = 'rum')
-"""
+_RUM_INDEX_SQL = "SELECT to_regclass('articles_article_search_rum') IS NOT NULL"
 _ESTIMATE_SQL = f"EXPLAIN (FORMAT JSON) SELECT 1 FROM articles_article WHERE search_vector @@ {_TSQUERY}"
 _has_rum_index: dict[str, bool] = {}  # by database name: the index only changes with a migration
 
@@ -303,11 +321,8 @@ def ranked(queryset: QuerySet, query: str | ParsedQuery, *, path: str = "", with
     """`matching`, best first, each row annotated with `search_rank` and `search_snippet` (pass it to
     `snippet_html`), and with `search_title`, the whole title marked, when `with_title`.
 
-    Equal ranks come in id order, except where the RUM index ranks (`ranks_in_index`): PostgreSQL reads matches
-    from it in order only for an ORDER BY of its distance alone (a tie-break after it would sort every match), so
-    equal scores keep the index's order, which is the same for every page. RUM ranks only a search of all
-    articles: with other filters the planner may sort a few rows itself instead, and a sort puts equal distances
-    in a different order for a different page; ranked from the table, the order ends with the id.
+    Equal ranks come in id order. The RUM index ranks only a search of all articles (`ranks_in_index`): its page
+    is taken from the best matches over all articles (`_PageOfRumMatches`), which other filters would thin out.
 
     Snippets cost only the rows fetched: PostgreSQL evaluates ts_headline after the sort and the limit, so a page
     of 20 costs 20 headlines however many rows match.
@@ -319,12 +334,9 @@ def ranked(queryset: QuerySet, query: str | ParsedQuery, *, path: str = "", with
     marks = {"search_snippet": _Snippet(path, parsed)}
     if with_title:
         marks["search_title"] = _TitleMarks(path, parsed)
-    order = [_Distance(path, parsed).asc()] if in_index else ["-search_rank", "pk"]
-    return (
-        matching(queryset, parsed, path=path)
-        .annotate(search_rank=_Rank(path, parsed, in_index=in_index), **marks)
-        .order_by(*order)
-    )
+    order = [_Distance(path, parsed).asc(), "pk"] if in_index else ["-search_rank", "pk"]
+    found = queryset.filter(_PageOfRumMatches(path, parsed)) if in_index else matching(queryset, parsed, path=path)
+    return found.annotate(search_rank=_Rank(path, parsed, in_index=in_index), **marks).order_by(*order)
 
 
 def article_search(*, query: str, queryset: QuerySet[Article] | None = None, with_title: bool = False):
