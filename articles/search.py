@@ -299,7 +299,7 @@ def ranks_in_index(connection, query: ParsedQuery) -> bool:
     """Whether the RUM index ranks `query` over all articles: where there is one, for a query the planner expects
     to match at least RANK_IN_INDEX_FROM articles. RUM reads every occurrence of the query's words in the index and
     checks a phrase more slowly than GIN with the table, so words that must come together but seldom do are ranked
-    faster from the table; and only for a large result does the planner always read RUM's order rather than sort."""
+    faster from the table."""
     if not has_rum_index(connection):
         return False
     with connection.cursor() as cursor:
