@@ -174,11 +174,11 @@ class _Match(_ArticleSQL):
 
 
 class _PageOfRumMatches(_Match):
-    """The match; when the query asks for its first `high_mark` rows by RUM's distance, only the articles that can
-    be among them (all of which match): the first `high_mark` in the RUM index's order and every article tied with the last of them
-    (FETCH FIRST … WITH TIES). PostgreSQL reads those best first from the index; the query then orders them by
-    distance and id, so equal distances come in id order on every page, whichever plan finds them. A count, or a
-    list in another order (the cursor's), gets the plain match."""
+    """The match; when the query asks for its first `high_mark` rows by RUM's distance, exactly those articles:
+    PostgreSQL reads the first `high_mark` in the RUM index's order and every article tied with the last of them
+    (FETCH FIRST … WITH TIES), and keeps the first `high_mark` of these by distance and id. Equal distances so
+    come in id order on every page, whichever plan finds them, and the page's own query reads only its rows. A
+    count, or a list in another order (the cursor's), gets the plain match."""
 
     def as_postgresql(self, compiler, connection):
         query = compiler.query
@@ -187,11 +187,12 @@ class _PageOfRumMatches(_Match):
         ):
             return super().as_postgresql(compiler, connection)
         candidates = (
-            f'SELECT "id" FROM "articles_article" WHERE "search_vector" @@ {_TSQUERY} '
-            f'ORDER BY "search_vector" <=> {_TSQUERY} FETCH FIRST %s ROWS WITH TIES'
+            f'SELECT "id" FROM (SELECT "id", "search_vector" <=> {_TSQUERY} AS "distance" FROM "articles_article" '
+            f'WHERE "search_vector" @@ {_TSQUERY} ORDER BY "search_vector" <=> {_TSQUERY} FETCH FIRST %s ROWS WITH TIES) '
+            'AS "tied" ORDER BY "distance", "id" LIMIT %s'
         )
         words = self.query.websearch()
-        return f'{self.table(compiler)}."id" IN ({candidates})', [words, words, query.high_mark]
+        return f'{self.table(compiler)}."id" IN ({candidates})', [words, words, words, query.high_mark, query.high_mark]
 
 
 class _Rank(_ArticleSQL):
