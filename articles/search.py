@@ -26,6 +26,7 @@ from dataclasses import dataclass
 
 from django.db import NotSupportedError, connections
 from django.db.models import BooleanField, Expression, F, FloatField, QuerySet, TextField
+from django.db.models.sql.where import WhereNode
 from django.utils.safestring import SafeString, mark_safe
 
 from .models import Article
@@ -178,13 +179,12 @@ class _PageOfRumMatches(_Match):
     PostgreSQL reads the first `high_mark` in the RUM index's order and every article tied with the last of them
     (FETCH FIRST … WITH TIES), and keeps the first `high_mark` of these by distance and id. Equal distances so
     come in id order on every page, whichever plan finds them, and the page's own query reads only its rows. A
-    count, or a list in another order (the cursor's), gets the plain match."""
+    count, a list in another order (the cursor's, or reversed) or with any other condition gets the plain match:
+    the best matches of all articles need not hold the best that meet another condition."""
 
     def as_postgresql(self, compiler, connection):
         query = compiler.query
-        if query.high_mark is None or not any(
-            isinstance(getattr(order, "expression", None), _Distance) for order in query.order_by
-        ):
+        if query.high_mark is None or not _is_rum_page(query, self):
             return super().as_postgresql(compiler, connection)
         candidates = (
             f'SELECT "id" FROM (SELECT "id", "search_vector" <=> {_TSQUERY} AS "distance" FROM "articles_article" '
@@ -193,6 +193,19 @@ class _PageOfRumMatches(_Match):
         )
         words = self.query.websearch()
         return f'{self.table(compiler)}."id" IN ({candidates})', [words, words, words, query.high_mark, query.high_mark]
+
+
+def _is_rum_page(query, match: _PageOfRumMatches) -> bool:
+    """Whether `query` is ordered by RUM's distance then id, forwards, and has no condition but `match`."""
+    order = query.order_by
+    if not (query.standard_ordering and len(order) == 2 and order[1] == "pk"):
+        return False
+    if not (isinstance(getattr(order[0], "expression", None), _Distance) and not order[0].descending):
+        return False
+    node = query.where
+    while isinstance(node, WhereNode) and len(node.children) == 1 and not node.negated:
+        node = node.children[0]
+    return isinstance(getattr(node, "lhs", node), type(match)) and getattr(node, "rhs", True) is True
 
 
 class _Rank(_ArticleSQL):
