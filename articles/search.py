@@ -184,7 +184,7 @@ class _PageOfRumMatches(_Match):
 
     def as_postgresql(self, compiler, connection):
         query = compiler.query
-        if query.high_mark is None or not _is_rum_page(query, self):
+        if query.high_mark is None or not _is_rum_page(query):
             return super().as_postgresql(compiler, connection)
         candidates = (
             f'SELECT "id" FROM (SELECT "id", "search_vector" <=> {_TSQUERY} AS "distance" FROM "articles_article" '
@@ -195,8 +195,8 @@ class _PageOfRumMatches(_Match):
         return f'{self.table(compiler)}."id" IN ({candidates})', [words, words, words, query.high_mark, query.high_mark]
 
 
-def _is_rum_page(query, match: _PageOfRumMatches) -> bool:
-    """Whether `query` is ordered by RUM's distance then id, forwards, and has no condition but `match`."""
+def _is_rum_page(query) -> bool:
+    """Whether `query` is ordered by RUM's distance then id, forwards, and has no condition but the RUM match."""
     order = query.order_by
     if not (query.standard_ordering and len(order) == 2 and order[1] == "pk"):
         return False
@@ -205,7 +205,7 @@ def _is_rum_page(query, match: _PageOfRumMatches) -> bool:
     node = query.where
     while isinstance(node, WhereNode) and len(node.children) == 1 and not node.negated:
         node = node.children[0]
-    return isinstance(getattr(node, "lhs", node), type(match)) and getattr(node, "rhs", True) is True
+    return isinstance(getattr(node, "lhs", node), _PageOfRumMatches) and getattr(node, "rhs", True) is True
 
 
 class _Rank(_ArticleSQL):
